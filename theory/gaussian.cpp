@@ -1,0 +1,96 @@
+#include "theory/gaussian.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+namespace ldbench::theory {
+
+Gaussian Gaussian::isotropic(int d, double m, double s2) {
+  if (d < 1) throw std::invalid_argument("dim: must be >= 1");
+  return {Eigen::VectorXd::Constant(d, m), s2 * Eigen::MatrixXd::Identity(d, d)};
+}
+
+void validate(const Gaussian& g, const char* name) {
+  const std::string n(name);
+  if (g.mean.size() == 0) throw std::invalid_argument(n + ".mean: empty; give a vector of length d >= 1");
+  if (g.cov.rows() != g.mean.size() || g.cov.cols() != g.mean.size())
+    throw std::invalid_argument(n + ".cov: shape " + std::to_string(g.cov.rows()) + "x" +
+                                std::to_string(g.cov.cols()) + " does not match mean length " +
+                                std::to_string(g.mean.size()));
+  if (!g.mean.allFinite()) throw std::invalid_argument(n + ".mean: non-finite entry");
+  if (!g.cov.allFinite()) throw std::invalid_argument(n + ".cov: non-finite entry");
+  const double scale = g.cov.cwiseAbs().maxCoeff();
+  if ((g.cov - g.cov.transpose()).cwiseAbs().maxCoeff() > 1e-12 * scale)
+    throw std::invalid_argument(n + ".cov: not symmetric");
+  Eigen::LLT<Eigen::MatrixXd> llt(g.cov);
+  if (llt.info() != Eigen::Success) throw std::invalid_argument(n + ".cov: not positive definite");
+}
+
+namespace {
+double log_det_spd(const Eigen::LLT<Eigen::MatrixXd>& llt) {
+  return 2.0 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+}
+void check_pair(const Gaussian& p, const Gaussian& q) {
+  validate(p, "p");
+  validate(q, "q");
+  if (p.dim() != q.dim())
+    throw std::invalid_argument("q: dimension " + std::to_string(q.dim()) +
+                                " does not match p's dimension " + std::to_string(p.dim()));
+}
+}  // namespace
+
+double kl(const Gaussian& p, const Gaussian& q) {
+  check_pair(p, q);
+  const Eigen::LLT<Eigen::MatrixXd> lp(p.cov), lq(q.cov);
+  const Eigen::VectorXd dm = q.mean - p.mean;
+  const double tr = lq.solve(p.cov).trace();
+  const double quad = dm.dot(lq.solve(dm));
+  return 0.5 * (tr + quad - p.dim() + log_det_spd(lq) - log_det_spd(lp));
+}
+
+double relative_fisher(const Gaussian& p, const Gaussian& q) {
+  check_pair(p, q);
+  const Eigen::LLT<Eigen::MatrixXd> lp(p.cov), lq(q.cov);
+  const int d = p.dim();
+  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(d, d);
+  const Eigen::MatrixXd Pinv = lp.solve(I);
+  const Eigen::MatrixXd Qinv = lq.solve(I);
+  const Eigen::VectorXd r = Qinv * (p.mean - q.mean);
+  return Pinv.trace() - 2.0 * Qinv.trace() + (Qinv * Qinv * p.cov).trace() + r.squaredNorm();
+}
+
+double neg_entropy(const Gaussian& p) {
+  validate(p, "p");
+  const Eigen::LLT<Eigen::MatrixXd> lp(p.cov);
+  return -0.5 * (p.dim() * std::log(2.0 * std::numbers::pi * std::numbers::e) + log_det_spd(lp));
+}
+
+namespace {
+Eigen::MatrixXd sqrt_spd(const Eigen::MatrixXd& a) {
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(a);
+  return es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
+         es.eigenvectors().transpose();
+}
+}  // namespace
+
+double w2_squared(const Gaussian& p, const Gaussian& q) {
+  check_pair(p, q);
+  const Eigen::MatrixXd rq = sqrt_spd(q.cov);
+  const Eigen::MatrixXd mid = rq * p.cov * rq;
+  const double bures = (p.cov + q.cov).trace() - 2.0 * sqrt_spd(0.5 * (mid + mid.transpose())).trace();
+  return (p.mean - q.mean).squaredNorm() + std::max(bures, 0.0);
+}
+
+double log_density(const Gaussian& g, const Eigen::VectorXd& x) {
+  validate(g, "g");
+  if (x.size() != g.mean.size()) throw std::invalid_argument("x: dimension mismatch with g");
+  const Eigen::LLT<Eigen::MatrixXd> l(g.cov);
+  const Eigen::VectorXd r = x - g.mean;
+  return -0.5 * (r.dot(l.solve(r)) + log_det_spd(l) + g.dim() * std::log(2.0 * std::numbers::pi));
+}
+
+}  // namespace ldbench::theory
