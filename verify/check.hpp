@@ -18,7 +18,16 @@ enum class CheckKind {
   consistency,            // measured value's confidence interval contains an exact value
   identity,               // deterministic identity within a named relative tolerance
 };
-const char* to_string(CheckKind k);
+inline const char* to_string(CheckKind k) {
+  switch (k) {
+    case CheckKind::upper_bound_pointwise: return "upper_bound_pointwise";
+    case CheckKind::rate_at_least: return "rate_at_least";
+    case CheckKind::order_equals: return "order_equals";
+    case CheckKind::consistency: return "consistency";
+    case CheckKind::identity: return "identity";
+  }
+  return "identity";
+}
 
 struct CheckResult {
   std::string id;          // stable identifier, e.g. "kl_lsi_bound"

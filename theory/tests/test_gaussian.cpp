@@ -30,12 +30,12 @@ namespace th = ldbench::theory;
 // Relative error allowed between a closed form and a sinh-sinh quadrature of its defining
 // integral in d = 1. The quadrature is asked for 1e-13; the rest is head-room for cancellation
 // in integrands such as p log(p/q), which change sign.
-constexpr double kQuadratureRelTol = 1e-10;
+constexpr double kQuadratureRelTol = 1e-11;
 
 // Relative error allowed between two algebraically equal expressions evaluated through
 // different factorizations (LLT, LU, eigen-decomposition) of well-conditioned 2..5-dimensional
 // matrices (condition number < ~100 by construction of random_spd).
-constexpr double kIdentityRelTol = 1e-10;
+constexpr double kIdentityRelTol = 1e-11;
 
 // Absolute error allowed for quantities that are exactly zero in exact arithmetic (KL(p||p),
 // I(p||p), W2²(p, p)), in units of the scale of the inputs (tr S, or 1).

@@ -8,21 +8,6 @@
 
 #include "verify/stats/confidence.hpp"
 
-namespace ldbench::verify {
-
-const char* to_string(CheckKind k) {
-  switch (k) {
-    case CheckKind::upper_bound_pointwise: return "upper_bound_pointwise";
-    case CheckKind::rate_at_least: return "rate_at_least";
-    case CheckKind::order_equals: return "order_equals";
-    case CheckKind::consistency: return "consistency";
-    case CheckKind::identity: return "identity";
-  }
-  return "identity";
-}
-
-}  // namespace ldbench::verify
-
 namespace ldbench::verify::checks {
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -43,6 +44,11 @@ double f2(const Ensemble& X, long i) { return X.col(i).squaredNorm() / static_ca
 sde::OuSdeParams to_sde(const theory::OuParams& p) { return {p.a, p.lambda}; }
 
 }  // namespace
+
+double WeakOrderSetup::alpha_of(const std::string& id) const {
+  auto it = alpha.find(id);
+  return it == alpha.end() ? kDefaultAlpha : it->second;
+}
 
 WeakOrderResult run_ou_weak_order(const WeakOrderSetup& s, const Progress& progress) {
   validate_setup(s);
@@ -101,13 +107,13 @@ WeakOrderResult run_ou_weak_order(const WeakOrderSetup& s, const Progress& progr
          "Euler–Maruyama has weak order 1: |" + f + "(EM, step h) - " + f + "(exact)| = C h + O(h^2) "
          "(Kloeden & Platen 1992, Th. 14.5.2)",
          "fitted p in log|e(h)| = c + p log h + b h, mean over replicas"},
-        ob.orders, 1.0, s.alpha_order));
+        ob.orders, 1.0, s.alpha_of("weak_order_" + ob.name)));
     res.checks.push_back(checks::consistency(
         {"weak_error_" + ob.name + "_matches_em_law",
          "the measured weak error of " + f + " equals the exact error of the Euler–Maruyama law "
          "(m_{k+1} = (1 - h a) m_k, v_{k+1} = (1 - h a)^2 v_k + 2 h lambda; theory/ula_gaussian.hpp)",
          "coupled weak error at the worst step size"},
-        s.steps, ob.errors, ob.em_law_error, s.alpha_consistency));
+        s.steps, ob.errors, ob.em_law_error, s.alpha_of("weak_error_" + ob.name + "_matches_em_law")));
   }
   return res;
 }
@@ -232,6 +238,7 @@ KlDecayResult run_ou_kl_decay(const KlDecaySetup& s, const Progress& progress) {
     c.kind = CheckKind::rate_at_least;
     c.claim = rate_text.claim;
     c.quantity = rate_text.quantity;
+    c.measured = c.measured_lo = c.measured_hi = c.tightness = std::numeric_limits<double>::quiet_NaN();
     c.bound = claimed_rate;
     c.alpha = s.alpha_rate;
     c.replicas = s.replicas;

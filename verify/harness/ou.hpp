@@ -24,6 +24,7 @@
 
 #include <Eigen/Core>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,10 @@ struct OuSetup {
 struct WeakOrderSetup : OuSetup {
   double t_end = 1.0;
   std::vector<double> steps;        // each must divide t_end
-  double alpha_order = 1e-5;
-  double alpha_consistency = 1e-5;
+  // False-fail budget per check id (weak_order_<observable>, weak_error_<observable>_matches_em_law);
+  // ids not listed get kDefaultAlpha.
+  std::map<std::string, double> alpha;
+  double alpha_of(const std::string& id) const;
 };
 
 struct WeakObservable {
@@ -100,6 +103,8 @@ struct KlDecayResult {
 };
 
 KlDecayResult run_ou_kl_decay(const KlDecaySetup& s, const Progress& progress = {});
+
+inline constexpr double kDefaultAlpha = 1e-5;
 
 // Tolerances of the deterministic checks.
 // de Bruijn by central differences with delta = 1e-4: truncation ~ delta² ~ 1e-8 relative,

@@ -1,0 +1,168 @@
+// End-to-end tests of the ldbench executable: exit codes, one-line errors with nothing written,
+// byte-identical report.json (timings aside) for 1 and 2 threads, and re-rendering a report.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "reports/json.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* exe = std::getenv("LDBENCH_EXE");
+    ASSERT_NE(exe, nullptr) << "LDBENCH_EXE must name the built ldbench binary";
+    exe_ = exe;
+    dir_ = fs::temp_directory_path() / ("ldbench-cli-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Result run(const std::string& args) {
+    const std::string cmd = "'" + exe_ + "' " + args + " > '" + (dir_ / "stdout").string() + "' 2> '" +
+                            (dir_ / "stderr").string() + "'";
+    const int st = std::system(cmd.c_str());
+    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
+  }
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  std::string exe_;
+  fs::path dir_;
+};
+
+// A small spec of each kind, so that the end-to-end runs take seconds.
+const char* kWeakSpec = R"({
+  "name": "tiny_weak", "kind": "ou_weak_order", "seed": 5, "replicas": 3,
+  "params": {"dim": 3, "start": {"weights": [1], "means": [1.0], "variances": [0.01]},
+             "particles": 500, "t_end": 1.0, "steps": [0.2, 0.1, 0.05, 0.025]}
+})";
+const char* kKlSpec = R"({
+  "name": "tiny_kl", "kind": "ou_kl_decay", "seed": 6, "replicas": 3,
+  "params": {"dim": 1, "start": {"weights": [0.5, 0.5], "means": [-2, 2], "variances": [0.09, 0.09]},
+             "particles": 1000, "t_end": 2.0, "step": 0.02, "record_every": 5, "estimator": "histogram_kl"}
+})";
+
+TEST_F(Cli, VersionAndHelp) {
+  auto r = run("--version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("ldbench"), std::string::npos);
+  r = run("verify --help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--profile"), std::string::npos);
+}
+
+TEST_F(Cli, ListShowsCatalogueAndKinds) {
+  const auto r = run("list");
+  EXPECT_EQ(r.code, 0);
+  for (const char* s : {"ou_weak_order", "ou_kl_decay", "ou_kl_gaussian_d10", "ou_kl_mixture_d1"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+TEST_F(Cli, MalformedSpecGivesOneLineErrorExit2AndWritesNothing) {
+  const auto bad = write("bad.json", R"({"name": "x", "kind": "ou_kl_decay", "seed": 1, "replicas": 3,
+    "params": {"dim": 1, "start": {"weights": [1], "means": [1], "variances": [1]}, "particles": -5,
+               "t_end": 1, "step": 0.1}})");
+  const auto out = dir_ / "report";
+  const auto r = run("run '" + bad.string() + "' --out '" + out.string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: " + bad.string() + ": /params/particles: -5 is out of range; allowed: integers in [16, 100000000]\n");
+  EXPECT_FALSE(fs::exists(out));
+  // Nothing else appeared in the folder either (no temporary report).
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, 3);  // bad.json, stdout, stderr
+}
+
+TEST_F(Cli, OneBadSpecAmongGoodOnesRunsNothing) {
+  const auto good = write("good.json", kWeakSpec);
+  const auto bad = write("bad.json", "{\"name\": \"b\", \"kind\": \"nope\"}");
+  const auto r = run("run '" + good.string() + "' '" + bad.string() + "' --out '" + (dir_ / "rep").string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("/seed: missing field"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "rep"));
+}
+
+TEST_F(Cli, ExistingOutFolderIsRefused) {
+  const auto good = write("good.json", kWeakSpec);
+  fs::create_directory(dir_ / "taken");
+  const auto r = run("run '" + good.string() + "' --out '" + (dir_ / "taken").string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("already exists"), std::string::npos);
+}
+
+TEST_F(Cli, ReportJsonIsIdenticalForOneAndTwoThreads) {
+  const auto a = write("weak.json", kWeakSpec);
+  const auto b = write("kl.json", kKlSpec);
+  const std::string specs = "'" + a.string() + "' '" + b.string() + "'";
+  const auto r1 = run("run " + specs + " --profile quick --threads 1 --out '" + (dir_ / "t1").string() + "'");
+  const auto r2 = run("run " + specs + " --profile quick --threads 2 --out '" + (dir_ / "t2").string() + "'");
+  ASSERT_NE(r1.code, 2) << r1.err;
+  ASSERT_NE(r2.code, 2) << r2.err;
+  const auto j1 = nlohmann::json::parse(slurp(dir_ / "t1" / "report.json"));
+  const auto j2 = nlohmann::json::parse(slurp(dir_ / "t2" / "report.json"));
+  EXPECT_EQ(j1["run_environment"]["threads"], 1);
+  EXPECT_EQ(j2["run_environment"]["threads"], 2);
+  EXPECT_EQ(ldbench::reports::deterministic_part(j1).dump(2), ldbench::reports::deterministic_part(j2).dump(2));
+  // And the files themselves differ only inside the excluded fields: rewrite both without them.
+  EXPECT_GT(j1["experiments"].size(), 1u);
+}
+
+TEST_F(Cli, ReportReRendersMarkdownFromJson) {
+  const auto a = write("weak.json", kWeakSpec);
+  const auto out = dir_ / "rep";
+  ASSERT_NE(run("run '" + a.string() + "' --out '" + out.string() + "'").code, 2);
+  const std::string before = slurp(out / "report.md");
+  fs::remove(out / "report.md");
+  const auto r = run("report '" + out.string() + "'");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(out / "report.md"), before);
+  // A folder without report.json is a clear error.
+  fs::create_directory(dir_ / "empty");
+  const auto e = run("report '" + (dir_ / "empty").string() + "'");
+  EXPECT_EQ(e.code, 2);
+  EXPECT_NE(e.err.find("report.json"), std::string::npos);
+}
+
+TEST_F(Cli, FailingCheckGivesExit1AndACompleteReport) {
+  // The broken integrator (noise sqrt(dt) instead of sqrt(2 dt)) at a size with enough power.
+  const std::string spec = R"({
+    "name": "tiny_kl", "kind": "ou_kl_decay", "seed": 6, "replicas": 8,
+    "params": {"dim": 1, "start": {"weights": [0.5, 0.5], "means": [-2, 2], "variances": [0.09, 0.09]},
+               "particles": 4000, "t_end": 3.0, "step": 0.02, "record_every": 5, "estimator": "histogram_kl",
+               "mutant": "noise_sqrt_dt"}
+  })";
+  const auto a = write("mut.json", spec);
+  const auto out = dir_ / "rep";
+  const auto r = run("run '" + a.string() + "' --out '" + out.string() + "'");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL  tiny_kl / kl_lsi_bound"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(out / "report.json"));
+  EXPECT_TRUE(fs::exists(out / "report.md"));
+}
+
+}  // namespace
