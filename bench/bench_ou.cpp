@@ -22,7 +22,7 @@ void BM_OuEulerMaruyamaStep(benchmark::State& state) {
   sde::EulerMaruyamaOptions opt;
   opt.key = {1, static_cast<std::uint32_t>(rng::StreamTag::brownian)};
   opt.threads = threads;
-  constexpr std::uint32_t kSteps = 10;
+  constexpr std::uint32_t kSteps = 1;  // one iteration = one step
   opt.grid = {0.0, 0.01, kSteps};
   for (auto _ : state) {
     sde::euler_maruyama(ou, X, opt);

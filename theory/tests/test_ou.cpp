@@ -38,8 +38,8 @@ constexpr double kClosedFormRelTol = 1e-12;
 
 // Fokker–Planck residual tolerance, relative to the size of the terms, |∂p/∂t| + |∂(a x p)/∂x|
 // + lambda |∂²p/∂x²|. Central differences with step h_t = 1e-4 (time) and h_x = 1e-3 (space)
-// have truncation errors (h²/6)|∂³p| and (h²/12)|∂⁴p|; for the cases below (variance >= 0.3,
-// so each x-derivative costs a factor <= ~3) this is <= ~1e-6 of the terms, and the rounding
+// have truncation errors (h²/6)|∂³p| and (h²/12)|∂⁴p|; for the cases below (variance >= 0.13,
+// so each x-derivative costs a factor 1/sd <= ~3) this is <= ~1e-6 of the terms, and the rounding
 // error eps p / h_x² ~ 1e-10 is smaller still. A wrong diffusion coefficient (e.g. lambda/2)
 // gives residuals of order 1e-1 (checked below), so the test has power.
 constexpr double kFokkerPlanckRelTol = 1e-5;

@@ -14,7 +14,8 @@
 // KL(p_t || pi), pi = N(0, (lambda/a) I), with a KL estimator every `record_every` steps.
 // The estimator's noise floor is measured on exact samples of pi of the same size. Checks:
 //  - kl_lsi_bound: KL(p_t||pi) <= exp(-2 alpha lambda t) KL(p_0||pi) with alpha = a/lambda (Gaussian
-//    LSI, theory/lsi.hpp), judged where the bound is above the floor, on floor-corrected values;
+//    LSI, theory/lsi.hpp), judged at t > 0 where the bound is above the floor, on floor-corrected
+//    values;
 //  - kl_rate: the fitted exponential rate is >= 2 alpha lambda = 2a. This is implied by the
 //    theorem: LSI holds from every p_t, so every pairwise slope of log KL is <= -2a, and a
 //    least-squares slope is a positively weighted average of pairwise slopes;
@@ -112,8 +113,8 @@ inline constexpr double kDefaultAlpha = 1e-5;
 // leaves room for late times where I is ~1e-4.
 inline constexpr double kDeBruijnDelta = 1e-4;
 inline constexpr double kDeBruijnRelTol = 1e-5;
-// The exact law's KL over the LSI bound: equality is allowed (mean-shift starts attain it), so
-// the tolerance covers floating-point/quadrature round-off only.
+// The exact law's KL over the LSI bound, for t > 0: equality is allowed (pure mean-shift starts
+// attain it), so the tolerance covers floating-point/quadrature round-off only.
 inline constexpr double kExactBoundRelTol = 1e-9;
 
 }  // namespace ldbench::verify::harness
