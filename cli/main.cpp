@@ -14,6 +14,7 @@
 
 #include "experiments/drivers/drivers.hpp"
 #include "experiments/suite.hpp"
+#include "lib/parallel.hpp"
 #include "reports/writer.hpp"
 
 #ifndef LDBENCH_VERSION
@@ -133,7 +134,7 @@ int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std
   if (tty) std::fprintf(stderr, "\r\033[K");
   rep.command = command;
   rep.build = build_info();
-  rep.run.threads = a.threads;
+  rep.run.threads = lib::resolve_threads(a.threads);
   rep.run.started_utc = utc_now("%Y-%m-%dT%H:%M:%SZ");
   rep.run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   reports::write_report_dir(rep, out);
