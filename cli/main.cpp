@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
   std::string report_dir;
   auto* list = app.add_subcommand("list", "List experiment kinds and the shipped catalogue");
   auto* run = app.add_subcommand("run", "Run the given spec files and write a report");
-  run->add_option("specs", run_args.specs, "Spec files (JSON)")->required()->check(CLI::ExistingFile);
+  run->add_option("specs", run_args.specs, "Spec files (JSON)")->required();
   add_run_options(run, run_args);
   auto* verify = app.add_subcommand("verify", "Run the default verification suite (experiments/specs) and write a report");
   add_run_options(verify, verify_args);

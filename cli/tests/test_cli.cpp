@@ -98,6 +98,24 @@ TEST_F(Cli, MalformedSpecGivesOneLineErrorExit2AndWritesNothing) {
   EXPECT_EQ(entries, 3);  // bad.json, stdout, stderr
 }
 
+TEST_F(Cli, MissingSpecFileAndBadArgumentsExit2) {
+  const auto missing = dir_ / "nothere.json";
+  auto r = run("run '" + missing.string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: " + missing.string() + ": /: cannot open the file; check the path\n");
+  const auto empty = write("empty.json", "  \n");
+  r = run("run '" + empty.string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: " + empty.string() + ": /: the file is empty; expected a JSON object\n");
+  const auto junk = write("junk.json", "{\"name\": ");
+  r = run("run '" + junk.string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.rfind("error: " + junk.string() + ": /: not valid JSON (parse error", 0), 0u) << r.err;
+  r = run("verify --profile slow");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--profile"), std::string::npos);
+}
+
 TEST_F(Cli, OneBadSpecAmongGoodOnesRunsNothing) {
   const auto good = write("good.json", kWeakSpec);
   const auto bad = write("bad.json", "{\"name\": \"b\", \"kind\": \"nope\"}");
