@@ -45,7 +45,8 @@ CheckResult identity(const ClaimText& text, double max_error, double tolerance, 
 
 // de Bruijn identity along a law flow: d/dt KL(p_t||pi) = -lambda I(p_t||pi) (lecture notes,
 // slide 23; DESIGN.md §2). The derivative is a central difference with step delta; the error at
-// each t is |dKL/dt + lambda I| / (lambda I). Deterministic, judged against `tolerance`.
+// each t is |dKL/dt + lambda I| / (lambda I). Deterministic, judged against `tolerance`. Times
+// t < 2 delta are skipped; the check fails if no time is judged or any error is NaN.
 CheckResult de_bruijn(const ClaimText& text, const std::function<double(double)>& kl,
                       const std::function<double(double)>& fisher, double lambda,
                       const std::vector<double>& times, double delta, double tolerance);
