@@ -24,20 +24,15 @@
 #include <vector>
 
 #include "theory/gaussian.hpp"
+#include "theory/tests/test_common.hpp"
 
 namespace ldbench::theory::test {
 
-inline constexpr std::uint32_t kDefaultSeed = 20240611u;
+using ldbench::test::ls_slope;
+using ldbench::test::seed_trace;
+using ldbench::test::test_seed;
+using ldbench::test::throws_invalid_argument_naming;
 
-// The seed for randomized tests: LDBENCH_TEST_SEED if set, else kDefaultSeed.
-inline std::uint32_t test_seed() {
-  if (const char* s = std::getenv("LDBENCH_TEST_SEED")) return static_cast<std::uint32_t>(std::strtoul(s, nullptr, 10));
-  return kDefaultSeed;
-}
-
-inline std::string seed_trace(std::uint32_t seed) {
-  return "seed = " + std::to_string(seed) + " (override with LDBENCH_TEST_SEED)";
-}
 
 // |got - want| / |want|; falls back to the absolute error when want == 0.
 inline double rel_err(double got, double want) {
@@ -51,7 +46,8 @@ class WorstError {
  public:
   explicit WorstError(std::string what) : what_(std::move(what)) {}
   void update(double err, const std::string& where) {
-    if (!(err <= worst_)) {  // also catches NaN
+    if (std::isnan(worst_)) return;  // a NaN stays the worst error once seen
+    if (!(err <= worst_)) {          // also catches a first NaN
       worst_ = err;
       where_ = where;
     }
@@ -74,22 +70,6 @@ template <class F>
 double integrate_real_line(F f, double center, double scale) {
   boost::math::quadrature::sinh_sinh<double> rule;
   return scale * rule.integrate([&](double y) { return f(center + scale * y); }, 1e-13);
-}
-
-// Least-squares slope of y against x.
-inline double ls_slope(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    mx += x[i] / n;
-    my += y[i] / n;
-  }
-  double sxx = 0, sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxx += (x[i] - mx) * (x[i] - mx);
-    sxy += (x[i] - mx) * (y[i] - my);
-  }
-  return sxy / sxx;
 }
 
 // A random SPD matrix A Aᵀ + floor I with A's entries i.i.d. N(0, 1); the floor keeps the
@@ -122,22 +102,6 @@ inline Eigen::MatrixXd random_orthogonal(int d, std::mt19937& gen) {
     for (int j = 0; j < d; ++j) A(i, j) = n01(gen);
   Eigen::HouseholderQR<Eigen::MatrixXd> qr(A);
   return qr.householderQ() * Eigen::MatrixXd::Identity(d, d);
-}
-
-// Passes iff f() throws std::invalid_argument and the message contains `needle` (the name of
-// the offending argument or field).
-template <class F>
-::testing::AssertionResult throws_invalid_argument_naming(F&& f, const std::string& needle) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "message '" << e.what() << "' does not name '" << needle << "'";
-  } catch (const std::exception& e) {
-    return ::testing::AssertionFailure() << "threw a different exception: " << e.what();
-  }
-  return ::testing::AssertionFailure() << "did not throw (expected std::invalid_argument naming '" << needle
-                                       << "')";
 }
 
 }  // namespace ldbench::theory::test

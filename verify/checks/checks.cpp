@@ -183,7 +183,8 @@ double fit_weak_order(const std::vector<double>& steps, const std::vector<double
     throw std::invalid_argument("steps: a weak-order fit needs at least 4 step sizes");
   std::vector<double> one(steps.size(), 1.0), logh, h, loge;
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (!(std::abs(errors[i]) > 0)) throw std::invalid_argument("weak error: exactly zero, cannot take its log");
+    if (!std::isfinite(errors[i])) throw std::invalid_argument("weak error: non-finite value");
+    if (errors[i] == 0) throw std::invalid_argument("weak error: exactly zero, cannot take its log");
     logh.push_back(std::log(steps[i]));
     h.push_back(steps[i]);
     loge.push_back(std::log(std::abs(errors[i])));

@@ -61,11 +61,13 @@ std::vector<double> least_squares(const std::vector<std::vector<double>>& column
   const long n = static_cast<long>(y.size());
   const long p = static_cast<long>(columns.size());
   if (p < 1 || n < p) throw std::invalid_argument("fit: need at least as many points as parameters");
+  for (const auto& c : columns)
+    if (static_cast<long>(c.size()) != n) throw std::invalid_argument("fit: every design column must have one entry per point");
   Eigen::MatrixXd A(n, p);
   Eigen::VectorXd b(n);
   for (long i = 0; i < n; ++i) {
     b(i) = y[static_cast<std::size_t>(i)];
-    for (long j = 0; j < p; ++j) A(i, j) = columns[static_cast<std::size_t>(j)].at(static_cast<std::size_t>(i));
+    for (long j = 0; j < p; ++j) A(i, j) = columns[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)];
   }
   if (!A.allFinite() || !b.allFinite()) throw std::invalid_argument("fit: non-finite data");
   Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(A);

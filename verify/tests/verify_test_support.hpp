@@ -14,33 +14,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "theory/tests/test_common.hpp"
+
 namespace ldbench::verify::test {
 
-inline constexpr std::uint64_t kDefaultSeed = 20240611u;
-
-// The seed for randomized tests: LDBENCH_TEST_SEED if set, else kDefaultSeed.
-inline std::uint64_t test_seed() {
-  if (const char* s = std::getenv("LDBENCH_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return kDefaultSeed;
-}
+using ldbench::test::test_seed;
+using ldbench::test::throws_invalid_argument_naming;
 
 inline std::string seed_msg(std::uint64_t seed) {
-  return "seed = " + std::to_string(seed) + " (std::mt19937_64; override with LDBENCH_TEST_SEED)";
-}
-
-// Passes iff f() throws std::invalid_argument and the message contains `needle`.
-template <class F>
-::testing::AssertionResult throws_invalid_argument_naming(F&& f, const std::string& needle) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "message '" << e.what() << "' does not contain '" << needle << "'";
-  } catch (const std::exception& e) {
-    return ::testing::AssertionFailure() << "threw a different exception: " << e.what();
-  }
-  return ::testing::AssertionFailure() << "did not throw (expected std::invalid_argument containing '" << needle
-                                       << "')";
+  return ldbench::test::seed_trace(static_cast<std::uint32_t>(seed)) + ", std::mt19937_64";
 }
 
 }  // namespace ldbench::verify::test
