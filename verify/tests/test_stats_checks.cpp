@@ -573,7 +573,7 @@ TEST(FitWeakOrder, EulerMaruyamaOuLawHasOrderOne) {
   EXPECT_LT(std::abs(checks::fit_weak_order(steps, err_mean) - 1.0), kEmOrderTol);
 }
 
-TEST(FitWeakOrder, RejectsTooFewStepsAndZeroError) {
+TEST(FitWeakOrder, RejectsTooFewStepsZeroAndNonFiniteErrors) {
   EXPECT_TRUE(throws_invalid_argument_naming(
       [] { checks::fit_weak_order({0.1, 0.05, 0.025}, {0.1, 0.05, 0.025}); }, "at least 4"));
   EXPECT_TRUE(throws_invalid_argument_naming(
@@ -581,7 +581,7 @@ TEST(FitWeakOrder, RejectsTooFewStepsAndZeroError) {
   EXPECT_TRUE(throws_invalid_argument_naming(
       [] { checks::fit_weak_order({0.1, 0.05, 0.025, 0.0125}, {0.1, 0.0, 0.025, 0.0125}); }, "zero"));
   EXPECT_TRUE(throws_invalid_argument_naming(
-      [] { checks::fit_weak_order({0.1, 0.05, 0.025, 0.0125}, {0.1, kNaN, 0.025, 0.0125}); }, "zero"));
+      [] { checks::fit_weak_order({0.1, 0.05, 0.025, 0.0125}, {0.1, kNaN, 0.025, 0.0125}); }, "non-finite"));
 }
 
 TEST(FitDecayRate, ExactOnExponentials) {
