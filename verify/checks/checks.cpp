@@ -144,6 +144,33 @@ CheckResult consistency(const ClaimText& text, const std::vector<double>& x_axis
   return c;
 }
 
+CheckResult deterministic_upper_bound(const ClaimText& text, const std::vector<double>& x_axis,
+                                      const std::vector<double>& values, const std::vector<double>& bound,
+                                      const std::vector<bool>& judged, double tolerance) {
+  if (values.size() != x_axis.size() || bound.size() != x_axis.size() || judged.size() != x_axis.size())
+    throw std::invalid_argument("deterministic_upper_bound: size mismatch");
+  CheckResult c = start(text, CheckKind::identity);
+  c.rule = "fail iff the largest ratio value / bound exceeds 1 + " + fmt(tolerance) + " (round-off allowance)";
+  c.bound = 1.0;
+  c.resolution = tolerance;
+  double worst = 0;
+  bool any = false, nan = false;
+  c.detail = "nothing judged";
+  for (std::size_t j = 0; j < x_axis.size(); ++j) {
+    if (!judged[j]) continue;
+    any = true;
+    const double ratio = values[j] / bound[j];
+    nan = nan || std::isnan(ratio);
+    if (ratio > worst || (std::isnan(ratio) && !std::isnan(worst))) {
+      worst = ratio;
+      c.detail = "worst x = " + fmt(x_axis[j]) + ": value = " + fmt(values[j]) + ", bound = " + fmt(bound[j]);
+    }
+  }
+  c.measured = c.measured_lo = c.measured_hi = c.tightness = worst;
+  c.passed = any && !nan && worst <= 1.0 + tolerance;
+  return c;
+}
+
 CheckResult identity(const ClaimText& text, double max_error, double tolerance, const std::string& worst) {
   CheckResult c = start(text, CheckKind::identity);
   c.measured = c.measured_lo = c.measured_hi = max_error;

@@ -40,6 +40,12 @@ CheckResult order_equals(const ClaimText& text, const std::vector<double>& order
 CheckResult consistency(const ClaimText& text, const std::vector<double>& x_axis, const Eigen::MatrixXd& values,
                         const std::vector<double>& exact, double alpha);
 
+// Deterministic bound: fails iff max over judged j of value[j] / bound[j] exceeds 1 + tolerance
+// (round-off allowance), or nothing is judged. Reports the worst ratio as `measured`, bound 1.
+CheckResult deterministic_upper_bound(const ClaimText& text, const std::vector<double>& x_axis,
+                                      const std::vector<double>& values, const std::vector<double>& bound,
+                                      const std::vector<bool>& judged, double tolerance);
+
 // Deterministic: fails iff max_error > tolerance (both relative). `worst` names the input.
 CheckResult identity(const ClaimText& text, double max_error, double tolerance, const std::string& worst);
 

@@ -89,6 +89,7 @@ TEST(OuKlDecay, MutantsViolateTheBound) {
     for (const auto& s : {kl_gauss(1, m), kl_gauss(10, m), kl_mixture(m)}) {
       const auto r = run_ou_kl_decay(s);
       EXPECT_FALSE(find(r.checks, "kl_lsi_bound").passed) << to_string(m) << " d=" << s.dim;
+      EXPECT_FALSE(find(r.checks, "kl_rate").passed) << to_string(m) << " d=" << s.dim;
     }
   }
 }

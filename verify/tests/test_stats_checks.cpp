@@ -447,6 +447,25 @@ TEST(Identity, ComparesTheErrorWithTheTolerance) {
   EXPECT_FALSE(checks::identity(text("i"), kInf, 1e-8, "x = 3").passed);
 }
 
+TEST(DeterministicUpperBound, JudgesTheWorstRatioAtJudgedPointsOnly) {
+  const std::vector<double> x{0.0, 1.0, 2.0}, bound{1.0, 0.5, 0.25};
+  const std::vector<bool> all{true, true, true}, skip_first{false, true, true};
+  // Equality is allowed up to the round-off tolerance; 1e-6 over the bound is not.
+  const auto eq = checks::deterministic_upper_bound(text("b"), x, {1.0, 0.5, 0.25}, bound, all, 1e-9);
+  EXPECT_TRUE(eq.passed);
+  EXPECT_DOUBLE_EQ(eq.measured, 1.0);
+  const auto over = checks::deterministic_upper_bound(text("b"), x, {0.9, 0.5 * (1 + 1e-6), 0.2}, bound, all, 1e-9);
+  EXPECT_FALSE(over.passed);
+  EXPECT_NE(over.detail.find("worst x = 1"), std::string::npos) << over.detail;
+  // An unjudged point may exceed its bound.
+  EXPECT_TRUE(checks::deterministic_upper_bound(text("b"), x, {5.0, 0.4, 0.2}, bound, skip_first, 1e-9).passed);
+  // Nothing judged, or a NaN, never passes.
+  EXPECT_FALSE(checks::deterministic_upper_bound(text("b"), x, {0.1, 0.1, 0.1}, bound, {false, false, false}, 1e-9).passed);
+  EXPECT_FALSE(checks::deterministic_upper_bound(text("b"), x, {0.1, kNaN, 0.1}, bound, all, 1e-9).passed);
+  EXPECT_TRUE(throws_invalid_argument_naming(
+      [&] { checks::deterministic_upper_bound(text("b"), x, {0.1}, bound, all, 1e-9); }, "size"));
+}
+
 // de Bruijn step and tolerance: central difference with delta = 1e-4 has truncation error
 // (delta²/6)|KL'''| / |KL'| <= (delta²/6) 4² ~ 3e-8 (KL along the OU flow is a sum of terms
 // decaying at rates <= 4 for a = 1) and rounding eps KL / (delta |KL'|) ~ 1e-11; 1e-6 relative.
