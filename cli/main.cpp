@@ -175,7 +175,7 @@ int list_catalogue() {
   return 0;
 }
 
-std::string quote_join(const std::vector<std::string>& v) {
+std::string join_with_spaces(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += " " + x;
   return s;
@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
   try {
     if (*list) return list_catalogue();
     if (*run) {
-      std::string cmd = "ldbench run" + quote_join([&] {
+      std::string cmd = "ldbench run" + join_with_spaces([&] {
                           std::vector<std::string> v;
                           for (const auto& f : run_args.specs) v.push_back(display_path(f));
                           return v;
