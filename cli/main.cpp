@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "experiments/calculator.hpp"
 #include "experiments/drivers/drivers.hpp"
 #include "experiments/suite.hpp"
 #include "lib/parallel.hpp"
@@ -175,6 +176,32 @@ int list_catalogue() {
   return 0;
 }
 
+int theory_list() {
+  const experiments::TheoryCalculator calc;
+  for (const auto& [name, e] : calc.entries())
+    std::cout << name << "\n    " << e.formula << "\n    args: " << e.args << "\n    source: " << e.source << "\n";
+  return 0;
+}
+
+int theory_eval(const std::string& name, const std::string& args, const std::string& args_file) {
+  const experiments::TheoryCalculator calc;
+  nlohmann::json j;
+  std::string where = "--args";
+  if (!args_file.empty()) {
+    j = experiments::read_json_file(args_file);
+    where = args_file;
+  } else {
+    try {
+      j = nlohmann::json::parse(args.empty() ? "{}" : args);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw experiments::SpecError("--args: /: not valid JSON (byte " + std::to_string(e.byte) +
+                                   "); quote the object, e.g. --args '{\"s2\": 2}'");
+    }
+  }
+  std::cout << calc.eval(name, j, where).dump(2) << "\n";
+  return 0;
+}
+
 std::string join_with_spaces(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += " " + x;
@@ -209,6 +236,15 @@ int main(int argc, char** argv) {
   auto* report = app.add_subcommand("report", "Re-render report.md and plots of a report folder from its report.json");
   report->add_option("dir", report_dir, "Report folder")->required()->check(CLI::ExistingDirectory);
 
+  auto* theory = app.add_subcommand("theory", "The closed-form calculator: what the theory predicts for given parameters");
+  theory->require_subcommand(1);
+  auto* theory_list_cmd = theory->add_subcommand("list", "List the closed forms with formula, arguments and source");
+  std::string theory_name, theory_args, theory_args_file;
+  auto* theory_eval_cmd = theory->add_subcommand("eval", "Evaluate one closed form; prints JSON");
+  theory_eval_cmd->add_option("name", theory_name, "Entry name (see `ldbench theory list`)")->required();
+  auto* args_opt = theory_eval_cmd->add_option("--args", theory_args, "Arguments as a JSON object");
+  theory_eval_cmd->add_option("--args-file", theory_args_file, "Arguments from a JSON file")->excludes(args_opt);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -219,6 +255,8 @@ int main(int argc, char** argv) {
 
   try {
     if (*list) return list_catalogue();
+    if (*theory_list_cmd) return theory_list();
+    if (*theory_eval_cmd) return theory_eval(theory_name, theory_args, theory_args_file);
     if (*run) {
       std::string cmd = "ldbench run" + join_with_spaces([&] {
                           std::vector<std::string> v;

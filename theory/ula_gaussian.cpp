@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 
 namespace ldbench::theory {
@@ -10,9 +11,11 @@ void check_ula_stability(double eta, const OuParams& p) {
   p.validate();
   if (!(std::isfinite(eta) && eta > 0))
     throw std::invalid_argument("eta: step size must be finite and > 0");
-  if (!(eta * p.a < 2.0))
-    throw std::invalid_argument("eta: step " + std::to_string(eta) + " is over the stability limit 2/a = " +
-                                std::to_string(2.0 / p.a));
+  if (!(eta * p.a < 2.0)) {
+    std::ostringstream os;
+    os << "eta: step " << eta << " is over the stability limit 2/a = " << 2.0 / p.a << "; use 0 < eta < 2/a";
+    throw std::invalid_argument(os.str());
+  }
 }
 
 UlaMoments ula_moments(unsigned k, double eta, double m0, double v0, const OuParams& p) {

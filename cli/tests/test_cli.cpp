@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -114,6 +115,24 @@ TEST_F(Cli, MissingSpecFileAndBadArgumentsExit2) {
   r = run("verify --profile slow");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--profile"), std::string::npos);
+}
+
+TEST_F(Cli, TheoryCalculatorListsAndEvaluates) {
+  auto r = run("theory list");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("lsi.kl_bound"), std::string::npos);
+  r = run("theory eval lsi.kl_bound --args '{\"kl0\": 2, \"alpha\": 1, \"lambda\": 1, \"t\": 0.5}'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["value"].get<double>(), 2.0 * std::exp(-1.0));
+  const auto f = write("args.json", "{\"eta\": 0.1, \"a\": 1, \"lambda\": 1}");
+  r = run("theory eval ula.stationary_variance --args-file '" + f.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(r.out)["value"].get<double>(), 1.0 / 0.95);
+  r = run("theory eval ula.stationary_variance --args '{\"eta\": 3}'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --args: eta: step 3 is over the stability limit 2/a = 2; use 0 < eta < 2/a\n");
+  EXPECT_EQ(r.out, "");
 }
 
 TEST_F(Cli, OneBadSpecAmongGoodOnesRunsNothing) {
