@@ -4,6 +4,7 @@
 
 #include "theory/gaussian.hpp"
 #include "theory/gaussian_mixture.hpp"
+#include "theory/kramers.hpp"
 #include "theory/lsi.hpp"
 #include "theory/ou.hpp"
 #include "theory/ula_gaussian.hpp"
@@ -53,6 +54,20 @@ json gaussian_json(const theory::Gaussian& g) {
     cov.push_back(row);
   }
   return {{"mean", std::vector<double>(g.mean.data(), g.mean.data() + g.mean.size())}, {"cov", cov}};
+}
+
+// {"A": [[..]..] symmetric positive definite, "lambda": > 0 (default 1)}
+theory::OuMatrix ou_matrix(const Node& a) {
+  const Node an = a.at("A");
+  if (!an.raw().is_array() || an.size() == 0) an.fail("must be a square array of arrays", "e.g. [[2, 0], [0, 1]]");
+  const std::size_t d = an.size();
+  theory::OuMatrix p{Eigen::MatrixXd(static_cast<long>(d), static_cast<long>(d)),
+                     a.number_or("lambda", 1.0, 0.0, kBig, true)};
+  for (std::size_t i = 0; i < d; ++i) {
+    const auto row = an[i].numbers(d, d, -kBig, kBig, false);
+    for (std::size_t j = 0; j < d; ++j) p.A(static_cast<long>(i), static_cast<long>(j)) = row[j];
+  }
+  return p;
 }
 
 theory::GaussianMixture1d mixture(const Node& m) {
@@ -127,6 +142,12 @@ TheoryCalculator::TheoryCalculator() {
          a.object_with({"start", "t", "a", "lambda"});
          return gaussian_json(theory::ou_law(gaussian(a.at("start")), a.at("t").number(0.0, kBig), ou_params(a)));
        }});
+  add({"ou.law_matrix", "dX = -AX dt + sqrt(2 lambda) dB: m_t = e^{-At} m_0, S_t = e^{-At} S_0 e^{-At} + lambda A⁻¹(I - e^{-2At})",
+       "DESIGN.md §3.1; theory/ou.hpp", "start: " + kGaussianArg + ", t >= 0, A: symmetric positive definite d x d, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"start", "t", "A", "lambda"});
+         return gaussian_json(theory::ou_law(gaussian(a.at("start")), a.at("t").number(0.0, kBig), ou_matrix(a)));
+       }});
   add({"lsi.gaussian_constant", "N(m, s2 I) satisfies LSI(alpha = 1/s2), KL <= I / (2 alpha)",
        "lecture notes slide 24; DESIGN.md §2", "s2 > 0",
        [](const Node& a) {
@@ -145,6 +166,58 @@ TheoryCalculator::TheoryCalculator() {
          return json(theory::lsi_kl_bound(a.at("kl0").number(0.0, kBig), pos(a, "alpha"), pos(a, "lambda"),
                                           a.at("t").number(0.0, kBig)));
        }});
+  add({"lsi.bakry_emery", "∇²U ⪰ kappa I  =>  pi ∝ exp(-U/lambda) satisfies LSI(kappa/lambda) (KL rate 2 kappa)",
+       "lecture notes, Bakry–Émery; DESIGN.md §2", "kappa > 0, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"kappa", "lambda"});
+         return json(theory::bakry_emery_lsi(pos(a, "kappa"), pos(a, "lambda")));
+       }});
+  add({"lsi.holley_stroock_notes", "pi = nu e^h / Z, |h| <= B, nu in LSI(alpha_nu)  =>  alpha >= alpha_nu e^{-4B} (the notes' form)",
+       "lecture notes, Bounded perturbation lemma", "alpha_nu > 0, B >= 0",
+       [](const Node& a) {
+         a.object_with({"alpha_nu", "B"});
+         return json(theory::holley_stroock_lsi_notes(pos(a, "alpha_nu"), a.at("B").number(0.0, kBig)));
+       }});
+  add({"lsi.holley_stroock_osc", "alpha >= alpha_nu e^{-osc h}, osc h = sup h - inf h (classical, sharper: osc <= 2B)",
+       "Holley & Stroock (1987)", "alpha_nu > 0, osc >= 0",
+       [](const Node& a) {
+         a.object_with({"alpha_nu", "osc"});
+         return json(theory::holley_stroock_lsi_osc(pos(a, "alpha_nu"), a.at("osc").number(0.0, kBig)));
+       }});
+  add({"lsi.bounded_perturbation_example", "U = l + lambda1 x², |l| <= B:  alpha >= (2 lambda1/lambda) e^{-4B/lambda}",
+       "lecture notes, Bounded perturbation lemma (example)", "lambda1 > 0, B >= 0, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"lambda1", "B", "lambda"});
+         return json(theory::bounded_perturbation_example_lsi(pos(a, "lambda1"), a.at("B").number(0.0, kBig),
+                                                              pos(a, "lambda")));
+       }});
+  add({"lsi.lipschitz_miclo_notes",
+       "the notes' LSI lower bound for Lipschitz-perturbed objectives: max(Miclo term, Lipschitz term), as written",
+       "lecture notes, Log Sobolev for Lipschitz cont. obj (Suzuki, Wu & Nitanda 2023)",
+       "lambda1 > 0, lambda2 > 0, R >= 0 (Lipschitz constant), d >= 1",
+       [](const Node& a) {
+         a.object_with({"lambda1", "lambda2", "R", "d"});
+         const auto r = theory::notes_lipschitz_miclo_lsi_as_written(
+             pos(a, "lambda1"), pos(a, "lambda2"), a.at("R").number(0.0, kBig), static_cast<int>(a.at("d").integer(1, 1000000)));
+         return json{{"miclo_term", r.miclo_term},
+                     {"lipschitz_term", r.lipschitz_term},
+                     {"lipschitz_term_applies", r.lipschitz_term_applies},
+                     {"value", r.value}};
+       }});
+  add({"kramers.spectral_gap_symmetric",
+       "gap ≈ 2 sqrt(U''(min) |U''(saddle)|) / (2 pi) e^{-barrier/lambda} (symmetric double well, lambda -> 0)",
+       "Eyring–Kramers; theory/kramers.hpp", "Uxx_min > 0, Uxx_saddle_abs > 0, barrier > 0, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"Uxx_min", "Uxx_saddle_abs", "barrier", "lambda"});
+         return json(theory::kramers_spectral_gap_symmetric(pos(a, "Uxx_min"), pos(a, "Uxx_saddle_abs"),
+                                                           pos(a, "barrier"), pos(a, "lambda")));
+       }});
+  add({"lsi.upper_bound_from_gap", "alpha <= rho / lambda (LSI implies Poincaré; rho = spectral gap of GLD)",
+       "theory/kramers.hpp", "rho > 0, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"rho", "lambda"});
+         return json(theory::lsi_upper_bound_from_gap(pos(a, "rho"), pos(a, "lambda")));
+       }});
   add({"ula.moments", "m_k = r^k m0, v_k = r^{2k} v0 + v_inf (1 - r^{2k}), r = 1 - eta a",
        "DESIGN.md §3.3; theory/ula_gaussian.hpp", "k >= 0 (steps), eta (0 < eta a < 2), m0, v0 >= 0; " + kOuArgs,
        [](const Node& a) {
@@ -158,6 +231,21 @@ TheoryCalculator::TheoryCalculator() {
        [](const Node& a) {
          a.object_with({"eta", "a", "lambda"});
          return json(theory::ula_stationary_variance(pos(a, "eta"), ou_params(a)));
+       }});
+  add({"ula.law_matrix", "m_k = (I - eta A)^k m_0, S_{k+1} = (I - eta A) S_k (I - eta A) + 2 eta lambda I (closed form)",
+       "DESIGN.md §3.3; theory/ula_gaussian.hpp",
+       "start: " + kGaussianArg + ", k >= 0, eta (0 < eta a_max < 2), A: SPD d x d, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"start", "k", "eta", "A", "lambda"});
+         return gaussian_json(theory::ula_law(gaussian(a.at("start")),
+                                              static_cast<unsigned>(a.at("k").integer(0, 4294967295LL)), pos(a, "eta"),
+                                              ou_matrix(a)));
+       }});
+  add({"ula.stationary_bias_kl", "KL(ULA stationary || pi) = ½ sum_i (r_i - 1 - ln r_i), r_i = 1/(1 - eta a_i/2)",
+       "DESIGN.md §3.3; theory/ula_gaussian.hpp", "eta (0 < eta a_max < 2), A: SPD d x d, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"eta", "A", "lambda"});
+         return json(theory::ula_stationary_bias_kl(pos(a, "eta"), ou_matrix(a)));
        }});
   const std::string mix = "{\"weights\": [..], \"means\": [..], \"variances\": [..]} (d = 1)";
   add({"mixture.ou_law", "sum_j w_j N(mu_j, s_j²) -> sum_j w_j N(e^{-at} mu_j, e^{-2at} s_j² + (lambda/a)(1-e^{-2at}))",

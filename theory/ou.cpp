@@ -1,6 +1,8 @@
 #include "theory/ou.hpp"
 
+#include <Eigen/Dense>
 #include <cmath>
+#include <string>
 #include <numbers>
 #include <stdexcept>
 
@@ -44,6 +46,41 @@ Gaussian ou_law(const Gaussian& start, double t, const OuParams& p) {
 Gaussian ou_stationary(int d, const OuParams& p) {
   p.validate();
   return Gaussian::isotropic(d, 0.0, p.stationary_variance());
+}
+
+void OuMatrix::validate(int d) const {
+  if (!(std::isfinite(lambda) && lambda > 0)) throw std::invalid_argument("lambda: must be finite and > 0");
+  if (A.rows() != d || A.cols() != d)
+    throw std::invalid_argument("A: shape " + std::to_string(A.rows()) + "x" + std::to_string(A.cols()) +
+                                " does not match dimension " + std::to_string(d));
+  if (!A.allFinite()) throw std::invalid_argument("A: non-finite entry");
+  if ((A - A.transpose()).cwiseAbs().maxCoeff() > 1e-12 * A.cwiseAbs().maxCoeff())
+    throw std::invalid_argument("A: not symmetric");
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(A, Eigen::EigenvaluesOnly);
+  if (!(es.eigenvalues().minCoeff() > 0)) throw std::invalid_argument("A: not positive definite");
+}
+
+Gaussian ou_law(const Gaussian& start, double t, const OuMatrix& p) {
+  validate(start, "start");
+  p.validate(start.dim());
+  if (!(t >= 0)) throw std::invalid_argument("t: must be >= 0");
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(p.A);
+  const Eigen::MatrixXd& V = es.eigenvectors();
+  const Eigen::ArrayXd a = es.eigenvalues().array();
+  const Eigen::ArrayXd decay = (-a * t).exp();
+  // In the eigenbasis: m' = D m, S' = D S D + lambda a⁻¹ (1 - e^{-2at}) (diagonal), D = e^{-at}.
+  const Eigen::VectorXd m = V * (decay * (V.transpose() * start.mean).array()).matrix();
+  const Eigen::MatrixXd S0 = V.transpose() * start.cov * V;
+  Eigen::MatrixXd S = decay.matrix().asDiagonal() * S0 * decay.matrix().asDiagonal();
+  S.diagonal().array() -= p.lambda / a * (-2.0 * a * t).unaryExpr([](double x) { return std::expm1(x); });
+  Eigen::MatrixXd cov = V * S * V.transpose();
+  return {m, 0.5 * (cov + cov.transpose())};
+}
+
+Gaussian ou_stationary(const OuMatrix& p) {
+  p.validate(static_cast<int>(p.A.rows()));
+  Eigen::MatrixXd cov = p.lambda * p.A.inverse();
+  return {Eigen::VectorXd::Zero(p.A.rows()), 0.5 * (cov + cov.transpose())};
 }
 
 }  // namespace ldbench::theory

@@ -38,4 +38,17 @@ Gaussian ou_law(const Gaussian& start, double t, const OuParams& p = {});
 // The Gibbs law N(0, (lambda/a) I_d).
 Gaussian ou_stationary(int d, const OuParams& p = {});
 
+// Multivariate OU with a symmetric positive definite drift matrix A (DESIGN.md §3 item 1):
+//   dX = -A X dt + sqrt(2 lambda) dB,  i.e. GLD for U(x) = xᵀ A x / 2, Gibbs law N(0, lambda A⁻¹),
+//   m_t = e^{-At} m_0,   S_t = e^{-At} S_0 e^{-At} + lambda A⁻¹ (I - e^{-2At}),
+// computed in the eigenbasis A = V diag(a_i) Vᵀ. Throws std::invalid_argument naming "A" unless
+// A is symmetric positive definite of the start's dimension, "lambda" unless lambda > 0.
+struct OuMatrix {
+  Eigen::MatrixXd A;
+  double lambda = 1.0;
+  void validate(int d) const;
+};
+Gaussian ou_law(const Gaussian& start, double t, const OuMatrix& p);
+Gaussian ou_stationary(const OuMatrix& p);
+
 }  // namespace ldbench::theory

@@ -28,4 +28,16 @@ UlaMoments ula_moments(unsigned k, double eta, double m0, double v0, const OuPar
 // Stationary variance (lambda/a) / (1 - eta a/2).
 double ula_stationary_variance(double eta, const OuParams& p = {});
 
+// General Gaussian target U(x) = xᵀ A x / 2, A symmetric positive definite, pi = N(0, lambda A⁻¹):
+//   m_{k+1} = (I - eta A) m_k,   S_{k+1} = (I - eta A) S_k (I - eta A) + 2 eta lambda I,
+// solved in the eigenbasis of A: per eigenvalue a_i, r_i = 1 - eta a_i, and the stationary law is
+//   S_inf = V diag((lambda/a_i) / (1 - eta a_i/2)) Vᵀ.
+// Stability: 0 < eta a_max < 2 (throws naming "eta" otherwise, with the limit 2/a_max).
+void check_ula_stability(double eta, const OuMatrix& p);
+Gaussian ula_law(const Gaussian& start, unsigned k, double eta, const OuMatrix& p);
+Gaussian ula_stationary(double eta, const OuMatrix& p);
+// The exact stationary bias KL(N(0, S_inf) || pi) = ½ sum_i (r_i - 1 - ln r_i) with
+// r_i = 1 / (1 - eta a_i/2): O(eta²) per direction, ≈ sum_i (eta a_i)² / 16 for small eta.
+double ula_stationary_bias_kl(double eta, const OuMatrix& p);
+
 }  // namespace ldbench::theory

@@ -6,6 +6,7 @@
 #include "experiments/calculator.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/gaussian_mixture.hpp"
+#include "theory/kramers.hpp"
 #include "theory/lsi.hpp"
 #include "theory/ou.hpp"
 #include "theory/ula_gaussian.hpp"
@@ -34,6 +35,17 @@ std::map<std::string, Sample> samples() {
   const auto law = theory::ou_law(kP, 0.3, kOu);
   const auto mix = theory::ou_mixture_law(kMix, 0.3, kOu);
   const auto ula = theory::ula_moments(7, 0.1, 1.5, 0.2, kOu);
+  const theory::OuMatrix am{(Eigen::Matrix2d() << 2.0, 0.3, 0.3, 1.0).finished(), 0.5};
+  const json amj = {{"A", {{2.0, 0.3}, {0.3, 1.0}}}, {"lambda", 0.5}};
+  const auto mlaw = theory::ou_law(kP, 0.3, am);
+  const auto ulaw = theory::ula_law(kP, 7, 0.1, am);
+  auto gj = [](const theory::Gaussian& g) {
+    return json{{"mean", {g.mean(0), g.mean(1)}}, {"cov", {{g.cov(0, 0), g.cov(0, 1)}, {g.cov(1, 0), g.cov(1, 1)}}}};
+  };
+  json ou_matrix_args = amj, ula_law_args = amj, bias_args = amj;
+  ou_matrix_args.update({{"start", kPj}, {"t", 0.3}});
+  ula_law_args.update({{"start", kPj}, {"k", 7}, {"eta", 0.1}});
+  bias_args["eta"] = 0.1;
   return {
       {"gaussian.kl", {{{"p", kPj}, {"q", kQj}}, theory::kl(kP, kQ)}},
       {"gaussian.relative_fisher", {{{"p", kPj}, {"q", kQj}}, theory::relative_fisher(kP, kQ)}},
@@ -47,6 +59,25 @@ std::map<std::string, Sample> samples() {
       {"ou.law",
        {{{"start", kPj}, {"t", 0.3}, {"a", 2.0}, {"lambda", 0.5}},
         {{"mean", {law.mean(0), law.mean(1)}}, {"cov", {{law.cov(0, 0), law.cov(0, 1)}, {law.cov(1, 0), law.cov(1, 1)}}}}}},
+      {"ou.law_matrix", {ou_matrix_args, gj(mlaw)}},
+      {"ula.law_matrix", {ula_law_args, gj(ulaw)}},
+      {"ula.stationary_bias_kl", {bias_args, theory::ula_stationary_bias_kl(0.1, am)}},
+      {"lsi.bakry_emery", {{{"kappa", 2.0}, {"lambda", 0.5}}, theory::bakry_emery_lsi(2.0, 0.5)}},
+      {"lsi.holley_stroock_notes", {{{"alpha_nu", 2.0}, {"B", 0.3}}, theory::holley_stroock_lsi_notes(2.0, 0.3)}},
+      {"lsi.holley_stroock_osc", {{{"alpha_nu", 2.0}, {"osc", 0.6}}, theory::holley_stroock_lsi_osc(2.0, 0.6)}},
+      {"lsi.bounded_perturbation_example",
+       {{{"lambda1", 1.0}, {"B", 0.3}, {"lambda", 0.5}}, theory::bounded_perturbation_example_lsi(1.0, 0.3, 0.5)}},
+      {"lsi.lipschitz_miclo_notes",
+       {{{"lambda1", 1.0}, {"lambda2", 1.0}, {"R", 1.0}, {"d", 1}},
+        [] {
+          const auto r = theory::notes_lipschitz_miclo_lsi_as_written(1.0, 1.0, 1.0, 1);
+          return json{{"miclo_term", r.miclo_term}, {"lipschitz_term", r.lipschitz_term},
+                      {"lipschitz_term_applies", r.lipschitz_term_applies}, {"value", r.value}};
+        }()}},
+      {"kramers.spectral_gap_symmetric",
+       {{{"Uxx_min", 4.0}, {"Uxx_saddle_abs", 2.0}, {"barrier", 0.25}, {"lambda", 0.08}},
+        theory::kramers_spectral_gap_symmetric(4.0, 2.0, 0.25, 0.08)}},
+      {"lsi.upper_bound_from_gap", {{{"rho", 0.0355}, {"lambda", 0.08}}, theory::lsi_upper_bound_from_gap(0.0355, 0.08)}},
       {"lsi.gaussian_constant", {{{"s2", 4.0}}, theory::gaussian_lsi_constant(4.0)}},
       {"lsi.kl_rate", {{{"alpha", 0.5}, {"lambda", 0.2}}, theory::lsi_kl_rate(0.5, 0.2)}},
       {"lsi.kl_bound",
@@ -106,6 +137,10 @@ TEST(Calculator, BadArgumentsNameTheArgument) {
   EXPECT_EQ(error_of("mixture.kl_to_centered_gaussian",
                      {{"p", {{"weights", {0.5}}, {"means", {0.0}}, {"variances", {1.0}}}}, {"v", 1.0}}),
             "--args: weights: must sum to 1");
+  EXPECT_EQ(error_of("ula.stationary_bias_kl", {{"eta", 0.1}, {"A", {{1.0, 2.0}, {0.0, 1.0}}}}),
+            "--args: A: not symmetric");
+  EXPECT_EQ(error_of("ula.stationary_bias_kl", {{"eta", 1.0}, {"A", {{4.0, 0.0}, {0.0, 1.0}}}}),
+            "--args: eta: step 1 is over the stability limit 2/a_max = 0.5; use 0 < eta < 2/a_max");
   EXPECT_EQ(error_of("nope", json::object()), "--args: /: unknown theory entry \"nope\"; see `ldbench theory list`");
   EXPECT_EQ(error_of("lsi.kl_rate", json::array()), "--args: /: the arguments must be a JSON object; e.g. {\"s2\": 2.0}");
 }
