@@ -2,12 +2,15 @@
 
 #include <stdexcept>
 
+#include "theory/discretization.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/gaussian_mixture.hpp"
 #include "theory/kramers.hpp"
 #include "theory/lsi.hpp"
 #include "theory/ou.hpp"
+#include "theory/rates.hpp"
 #include "theory/ula_gaussian.hpp"
+#include "theory/variance_reduction.hpp"
 
 namespace ldbench::experiments {
 
@@ -246,6 +249,46 @@ TheoryCalculator::TheoryCalculator() {
        [](const Node& a) {
          a.object_with({"eta", "A", "lambda"});
          return json(theory::ula_stationary_bias_kl(pos(a, "eta"), ou_matrix(a)));
+       }});
+  add({"vw.ula_kl_bound", "KL_k <= exp(-alpha h k) KL_0 + 8 d L_f² h / alpha, for h <= alpha/(4 L_f²); h = eta lambda, f = U/lambda",
+       "Vempala & Wibisono (2019), Th. 1; DESIGN.md §3.5; theory/discretization.hpp",
+       "kl0 >= 0, k >= 0 (iterations), h > 0 (VW step), alpha > 0 (LSI of pi), L_f > 0 (smoothness of f), d >= 1",
+       [](const Node& a) {
+         a.object_with({"kl0", "k", "h", "alpha", "L_f", "d"});
+         return json(theory::vw_ula_kl_bound(a.at("kl0").number(0.0, kBig),
+                                             static_cast<std::uint64_t>(a.at("k").integer(0, 1LL << 53)), pos(a, "h"),
+                                             pos(a, "alpha"), pos(a, "L_f"), static_cast<int>(a.at("d").integer(1, 1000000))));
+       }});
+  add({"vw.ula_plan", "h = min(alpha/(4 L_f²), alpha eps/(16 d L_f²)), k = ceil(log(2 KL_0/eps) / (alpha h))",
+       "Vempala & Wibisono (2019), Corollary; theory/discretization.hpp",
+       "eps > 0, kl0 >= 0, alpha > 0, L_f > 0, d >= 1",
+       [](const Node& a) {
+         a.object_with({"eps", "kl0", "alpha", "L_f", "d"});
+         const auto p = theory::vw_ula_plan(pos(a, "eps"), a.at("kl0").number(0.0, kBig), pos(a, "alpha"), pos(a, "L_f"),
+                                            static_cast<int>(a.at("d").integer(1, 1000000)));
+         return json{{"h", p.h}, {"iterations", p.iterations}, {"bound_at_k", p.bound_at_k}};
+       }});
+  add({"vr.svrg_ld_gradient_complexity_leading",
+       "(n + sqrt(n) d / eps) gamma² L² / alpha² (the notes' Õ with constants and logs set to 1; a reference slope, not a bound)",
+       "lecture notes, 分散縮小勾配法の収束レート; theory/variance_reduction.hpp",
+       "n >= 1, d >= 1, eps > 0, gamma > 0, L > 0, alpha > 0",
+       [](const Node& a) {
+         a.object_with({"n", "d", "eps", "gamma", "L", "alpha"});
+         return json(theory::svrg_ld_gradient_complexity_leading(
+             static_cast<std::uint64_t>(a.at("n").integer(1, 1LL << 53)), static_cast<int>(a.at("d").integer(1, 1000000)),
+             pos(a, "eps"), pos(a, "gamma"), pos(a, "L"), pos(a, "alpha")));
+       }});
+  add({"rates.linear_estimator_lower_bound_exponent", "(d + 2) / (2d + 2): linear estimators cannot beat n^{-(d+2)/(2d+2)}",
+       "lecture notes, 予測誤差の比較; theory/rates.hpp", "d >= 1",
+       [](const Node& a) {
+         a.object_with({"d"});
+         return json(theory::linear_estimator_lower_bound_exponent(static_cast<int>(a.at("d").integer(1, 1000000000))));
+       }});
+  add({"rates.minimax_tv_rate_exponent", "s / (2s + d) (TV, diffusion-model estimation)", "lecture notes; theory/rates.hpp",
+       "s > 0, d >= 1",
+       [](const Node& a) {
+         a.object_with({"s", "d"});
+         return json(theory::minimax_tv_rate_exponent(pos(a, "s"), static_cast<int>(a.at("d").integer(1, 1000000000))));
        }});
   const std::string mix = "{\"weights\": [..], \"means\": [..], \"variances\": [..]} (d = 1)";
   add({"mixture.ou_law", "sum_j w_j N(mu_j, s_j²) -> sum_j w_j N(e^{-at} mu_j, e^{-2at} s_j² + (lambda/a)(1-e^{-2at}))",

@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include "experiments/calculator.hpp"
+#include "theory/discretization.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/gaussian_mixture.hpp"
 #include "theory/kramers.hpp"
 #include "theory/lsi.hpp"
 #include "theory/ou.hpp"
+#include "theory/rates.hpp"
 #include "theory/ula_gaussian.hpp"
+#include "theory/variance_reduction.hpp"
 
 namespace {
 
@@ -62,6 +65,20 @@ std::map<std::string, Sample> samples() {
       {"ou.law_matrix", {ou_matrix_args, gj(mlaw)}},
       {"ula.law_matrix", {ula_law_args, gj(ulaw)}},
       {"ula.stationary_bias_kl", {bias_args, theory::ula_stationary_bias_kl(0.1, am)}},
+      {"vw.ula_kl_bound",
+       {{{"kl0", 2.0}, {"k", 30}, {"h", 0.01}, {"alpha", 1.0}, {"L_f", 1.0}, {"d", 3}},
+        theory::vw_ula_kl_bound(2.0, 30, 0.01, 1.0, 1.0, 3)}},
+      {"vw.ula_plan",
+       {{{"eps", 0.1}, {"kl0", 2.0}, {"alpha", 1.0}, {"L_f", 1.0}, {"d", 3}},
+        [] {
+          const auto p = theory::vw_ula_plan(0.1, 2.0, 1.0, 1.0, 3);
+          return json{{"h", p.h}, {"iterations", p.iterations}, {"bound_at_k", p.bound_at_k}};
+        }()}},
+      {"vr.svrg_ld_gradient_complexity_leading",
+       {{{"n", 10000}, {"d", 5}, {"eps", 0.01}, {"gamma", 1.0}, {"L", 2.0}, {"alpha", 0.5}},
+        theory::svrg_ld_gradient_complexity_leading(10000, 5, 0.01, 1.0, 2.0, 0.5)}},
+      {"rates.linear_estimator_lower_bound_exponent", {{{"d", 2}}, theory::linear_estimator_lower_bound_exponent(2)}},
+      {"rates.minimax_tv_rate_exponent", {{{"s", 1.0}, {"d", 1}}, theory::minimax_tv_rate_exponent(1.0, 1)}},
       {"lsi.bakry_emery", {{{"kappa", 2.0}, {"lambda", 0.5}}, theory::bakry_emery_lsi(2.0, 0.5)}},
       {"lsi.holley_stroock_notes", {{{"alpha_nu", 2.0}, {"B", 0.3}}, theory::holley_stroock_lsi_notes(2.0, 0.3)}},
       {"lsi.holley_stroock_osc", {{{"alpha_nu", 2.0}, {"osc", 0.6}}, theory::holley_stroock_lsi_osc(2.0, 0.6)}},
@@ -141,6 +158,9 @@ TEST(Calculator, BadArgumentsNameTheArgument) {
             "--args: A: not symmetric");
   EXPECT_EQ(error_of("ula.stationary_bias_kl", {{"eta", 1.0}, {"A", {{4.0, 0.0}, {0.0, 1.0}}}}),
             "--args: eta: step 1 is over the stability limit 2/a_max = 0.5; use 0 < eta < 2/a_max");
+  EXPECT_EQ(error_of("vw.ula_kl_bound", {{"kl0", 1}, {"k", 1}, {"h", 0.3}, {"alpha", 1}, {"L_f", 1}, {"d", 1}}).rfind(
+                "--args: h: step 0.3 is over the limit alpha/(4 L_f^2) = 0.25", 0),
+            0u);
   EXPECT_EQ(error_of("nope", json::object()), "--args: /: unknown theory entry \"nope\"; see `ldbench theory list`");
   EXPECT_EQ(error_of("lsi.kl_rate", json::array()), "--args: /: the arguments must be a JSON object; e.g. {\"s2\": 2.0}");
 }
