@@ -188,13 +188,7 @@ ParsedSpec parse_spec(const json& doc, const std::string& file, const std::strin
     root.at("params").fail("is " + type_name(root.at("params").raw()), "expected an object");
   p.merged_params = doc.at("params");
   p.params_override = nullptr;
-  if (root.has("checks")) {
-    const Node c = root.at("checks");
-    if (!c.raw().is_object()) c.fail("is " + type_name(c.raw()), "expected an object of check ids");
-    p.checks = c.raw();
-  } else {
-    p.checks = json::object();
-  }
+  // "checks" is validated against the kind's check ids in prepare_spec (experiments/registry.cpp).
   if (root.has("profiles")) {
     const Node profs = root.at("profiles");
     profs.object_with(profile_names());

@@ -78,7 +78,6 @@ struct SpecHeader {
   std::uint32_t seed = 0;
   int replicas = 0;
   std::string profile;
-  nlohmann::json checks;  // the spec's "checks" object (validated by the kind)
 };
 
 // Reads and parses a JSON file; SpecError on a missing file or invalid JSON.
@@ -90,7 +89,6 @@ struct ParsedSpec {
   SpecHeader header;
   nlohmann::json merged_params;
   nlohmann::json params_override;  // the profile's params override (may be null)
-  nlohmann::json checks;
 };
 ParsedSpec parse_spec(const nlohmann::json& doc, const std::string& file, const std::string& profile,
                       std::optional<std::uint32_t> seed_override);
