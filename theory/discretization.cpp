@@ -1,5 +1,7 @@
 #include "theory/discretization.hpp"
 
+#include "theory/detail/require.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,17 +13,15 @@ namespace ldbench::theory {
 
 namespace {
 
+using detail::require_at_least;
+using detail::require_nonnegative;
+using detail::require_positive;
+
 // A step within this relative distance above the limit counts as at the limit: eta lambda and
 // alpha/(4 L_f²) computed from suite parameters differ from the exact values by a few ulps.
 constexpr double kLimitRelTol = 1e-12;
 
-void require_positive(double v, const char* name) {
-  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(std::string(name) + ": must be finite and > 0");
-}
 
-void require_nonnegative(double v, const char* name) {
-  if (!(std::isfinite(v) && v >= 0)) throw std::invalid_argument(std::string(name) + ": must be finite and >= 0");
-}
 
 void require_dimension(int d) {
   if (d < 1) throw std::invalid_argument("d: dimension must be >= 1, got " + std::to_string(d));

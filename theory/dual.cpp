@@ -1,5 +1,7 @@
 #include "theory/dual.hpp"
 
+#include "theory/detail/require.hpp"
+
 #include <Eigen/Cholesky>
 #include <cmath>
 #include <numbers>
@@ -10,14 +12,11 @@ namespace ldbench::theory {
 
 namespace {
 
-void require_positive(double v, const char* name) {
-  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(std::string(name) + ": must be finite and > 0");
-}
+using detail::require_at_least;
+using detail::require_nonnegative;
+using detail::require_positive;
 
-void require_at_least(double v, double lo, const char* name) {
-  if (!(std::isfinite(v) && v >= lo))
-    throw std::invalid_argument(std::string(name) + ": must be finite and >= " + std::to_string(lo));
-}
+
 
 void require_dual(const LinearSquaredLossProblem& p, const Eigen::VectorXd& g) {
   validate(p);

@@ -1,5 +1,7 @@
 #include "theory/kramers.hpp"
 
+#include "theory/detail/require.hpp"
+
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -9,9 +11,10 @@ namespace ldbench::theory {
 
 namespace {
 
-void require_positive(double v, const char* name) {
-  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(std::string(name) + ": must be finite and > 0");
-}
+using detail::require_at_least;
+using detail::require_nonnegative;
+using detail::require_positive;
+
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "theory/lsi.hpp"
 
+#include "theory/detail/require.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -27,13 +29,11 @@ double lsi_kl_bound(double kl0, double alpha, double lambda, double t) {
 
 namespace {
 
-void require_positive(double v, const char* name) {
-  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(std::string(name) + ": must be finite and > 0");
-}
+using detail::require_at_least;
+using detail::require_nonnegative;
+using detail::require_positive;
 
-void require_nonnegative(double v, const char* name) {
-  if (!(std::isfinite(v) && v >= 0)) throw std::invalid_argument(std::string(name) + ": must be finite and >= 0");
-}
+
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "theory/mean_field.hpp"
 
+#include "theory/detail/require.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,18 +12,12 @@ namespace ldbench::theory {
 
 namespace {
 
-void require_positive(double v, const char* name) {
-  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(std::string(name) + ": must be finite and > 0");
-}
+using detail::require_at_least;
+using detail::require_nonnegative;
+using detail::require_positive;
 
-void require_nonnegative(double v, const char* name) {
-  if (!(std::isfinite(v) && v >= 0)) throw std::invalid_argument(std::string(name) + ": must be finite and >= 0");
-}
 
-void require_at_least(double v, double lo, const char* name) {
-  if (!(std::isfinite(v) && v >= lo))
-    throw std::invalid_argument(std::string(name) + ": must be finite and >= " + std::to_string(lo));
-}
+
 
 void require_eps(double eps) {
   if (!(std::isfinite(eps) && eps > 0 && eps < 1)) throw std::invalid_argument("eps: must be in (0, 1)");

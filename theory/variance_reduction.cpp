@@ -1,5 +1,7 @@
 #include "theory/variance_reduction.hpp"
 
+#include "theory/detail/require.hpp"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -8,9 +10,10 @@ namespace ldbench::theory {
 
 namespace {
 
-void require_positive(double v, const char* name) {
-  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(std::string(name) + ": must be finite and > 0");
-}
+using detail::require_at_least;
+using detail::require_nonnegative;
+using detail::require_positive;
+
 
 // Validates the common arguments and returns gamma² L² / alpha².
 double scale_factor(std::uint64_t n, int d, double eps, double gamma, double L, double alpha) {
