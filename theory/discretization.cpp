@@ -11,11 +11,10 @@
 
 namespace ldbench::theory {
 
-namespace {
-
-using detail::require_at_least;
 using detail::require_nonnegative;
 using detail::require_positive;
+
+namespace {
 
 // A step within this relative distance above the limit counts as at the limit: eta lambda and
 // alpha/(4 L_f²) computed from suite parameters differ from the exact values by a few ulps.

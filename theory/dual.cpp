@@ -10,13 +10,10 @@
 
 namespace ldbench::theory {
 
-namespace {
-
 using detail::require_at_least;
-using detail::require_nonnegative;
 using detail::require_positive;
 
-
+namespace {
 
 void require_dual(const LinearSquaredLossProblem& p, const Eigen::VectorXd& g) {
   validate(p);

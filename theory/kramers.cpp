@@ -9,14 +9,7 @@
 
 namespace ldbench::theory {
 
-namespace {
-
-using detail::require_at_least;
-using detail::require_nonnegative;
 using detail::require_positive;
-
-
-}  // namespace
 
 double kramers_escape_rate(double Uxx_min, double Uxx_saddle_abs, double barrier, double lambda) {
   require_positive(Uxx_min, "Uxx_min");

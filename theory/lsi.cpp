@@ -27,13 +27,10 @@ double lsi_kl_bound(double kl0, double alpha, double lambda, double t) {
   return std::exp(-lsi_kl_rate(alpha, lambda) * t) * kl0;
 }
 
-namespace {
-
-using detail::require_at_least;
 using detail::require_nonnegative;
 using detail::require_positive;
 
-
+namespace {
 
 }  // namespace
 

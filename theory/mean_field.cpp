@@ -10,14 +10,11 @@
 
 namespace ldbench::theory {
 
-namespace {
-
 using detail::require_at_least;
 using detail::require_nonnegative;
 using detail::require_positive;
 
-
-
+namespace {
 
 void require_eps(double eps) {
   if (!(std::isfinite(eps) && eps > 0 && eps < 1)) throw std::invalid_argument("eps: must be in (0, 1)");

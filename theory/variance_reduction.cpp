@@ -8,12 +8,9 @@
 
 namespace ldbench::theory {
 
-namespace {
-
-using detail::require_at_least;
-using detail::require_nonnegative;
 using detail::require_positive;
 
+namespace {
 
 // Validates the common arguments and returns gamma² L² / alpha².
 double scale_factor(std::uint64_t n, int d, double eps, double gamma, double L, double alpha) {
