@@ -217,11 +217,9 @@ Prepared prepare_kl_decay(const ParsedSpec& spec, const std::map<std::string, do
     pl.xlabel = "t";
     pl.ylabel = "KL (nats)";
     pl.logy = true;
-    Eigen::MatrixXd corrected = r.kl;
-    for (long q = 0; q < corrected.rows(); ++q) corrected.row(q).array() -= r.floor[static_cast<std::size_t>(q)];
     reports::Series meas{"measured minus floor (" + std::to_string(s.replicas) + " replicas)",
                          reports::SeriesStyle::measured, r.times, {}, {}, {}};
-    band(corrected, 2.0 * s.alpha_bound, meas.y, meas.lo, meas.hi, false);
+    band(r.corrected, 2.0 * s.alpha_bound, meas.y, meas.lo, meas.hi, false);
     reports::Series exact{"exact law", reports::SeriesStyle::exact, r.times, r.exact, {}, {}};
     reports::Series bound{"LSI bound exp(-2at) KL_0", reports::SeriesStyle::bound, r.times, r.bound, {}, {}};
     reports::Series floor{"estimator floor (upper limit)", reports::SeriesStyle::floor, r.times,

@@ -203,8 +203,9 @@ KlDecayResult run_ou_kl_decay(const KlDecaySetup& s, const Progress& progress) {
   res.floor_interval = stats::two_sided(res.floor, 2.0 * s.alpha_bound);
 
   // Floor-corrected replica values: the estimator's bias on exact samples is subtracted.
-  Eigen::MatrixXd corrected = res.kl;
-  for (int r = 0; r < s.replicas; ++r) corrected.row(r).array() -= res.floor[static_cast<std::size_t>(r)];
+  res.corrected = res.kl;
+  for (int r = 0; r < s.replicas; ++r) res.corrected.row(r).array() -= res.floor[static_cast<std::size_t>(r)];
+  const Eigen::MatrixXd& corrected = res.corrected;
   for (long j = 0; j < T; ++j) {
     // t = 0 is excluded: there the bound is KL_0 itself, an identity rather than a claim.
     res.judged.push_back(res.times[static_cast<std::size_t>(j)] > 0 &&

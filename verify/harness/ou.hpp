@@ -92,6 +92,7 @@ struct KlDecayResult {
   std::vector<double> times;
   Eigen::MatrixXd kl;                // replicas x times, raw estimates
   std::vector<double> floor;         // per replica: the estimator on exact samples of pi
+  Eigen::MatrixXd corrected;         // kl minus each replica's floor: what the checks judge
   stats::Interval floor_interval;    // two-sided at alpha_bound
   std::vector<double> exact;         // KL of the exact law
   std::vector<double> bound;         // exp(-2 alpha lambda t) KL(p_0||pi)
