@@ -42,4 +42,11 @@ double linear_estimator_lower_bound_exponent(int d) {
   return (dd + 2.0) / (2.0 * dd + 2.0);
 }
 
+double two_phase_gld_risk_unit_constant(double sigma_min, int m, double n) {
+  if (!(std::isfinite(sigma_min) && sigma_min > 0)) throw std::invalid_argument("sigma_min: must be finite and > 0");
+  if (m < 1) throw std::invalid_argument("m: teacher width must be >= 1, got " + std::to_string(m));
+  if (!(std::isfinite(n) && n >= 2)) throw std::invalid_argument("n: sample size must be finite and >= 2");
+  return std::pow(sigma_min, -4.0) * std::pow(static_cast<double>(m), 5.0) * std::log(n) / n;
+}
+
 }  // namespace ldbench::theory

@@ -4,7 +4,7 @@
 // with constants.
 //
 // Errors: std::invalid_argument with a message starting with the argument's name: s finite and
-// > 0, d >= 1, delta finite with 0 < delta < s + 1.
+// > 0, d >= 1, delta finite with 0 < delta < s + 1, sigma_min > 0, m >= 1, n >= 2.
 #pragma once
 
 namespace ldbench::theory {
@@ -40,5 +40,17 @@ double minimax_w1_rate_exponent(double s, int d, double delta);
 // T. Suzuki, "Excess risk of two-layer ReLU neural networks in teacher-student settings and its
 // superiority to kernel methods", arXiv:2205.14818 (ICLR 2023), cited on the notes' slide.
 double linear_estimator_lower_bound_exponent(int d);
+
+// Excess risk of the two-phase GLD estimator in the same teacher–student setting (phase 1: GLD
+// with L2 regularization explores until the expected risk falls below a threshold; phase 2:
+// noiseless, unregularized gradient descent converges linearly):
+//   ||f_Θ - f°||²_{L2(P_X)} <~ sigma_min^{-4} m^5 log(n) / n,
+// with m the teacher's width and sigma_min the m-th singular value of W° (the bound's constant is
+// not given; this returns the shape with constant 1). Rate exponent in n: 1 (up to log n), which
+// beats every linear estimator's (d+2)/(2d+2) <= 3/4. Units: squared L2 risk, n samples.
+// Assumptions: sigma_min > 0, m >= 1, n >= 2 (log n > 0).
+// Sources: notes, slides "二段階最適化", "二段階の収束フェーズ" and "予測誤差の比較"; Akiyama &
+// Suzuki, arXiv:2205.14818.
+double two_phase_gld_risk_unit_constant(double sigma_min, int m, double n);
 
 }  // namespace ldbench::theory
