@@ -14,6 +14,8 @@
 
 #include "experiments/calculator.hpp"
 #include "experiments/drivers/drivers.hpp"
+#include "experiments/estimator_io.hpp"
+#include "experiments/plugin_loader.hpp"
 #include "experiments/suite.hpp"
 #include "lib/parallel.hpp"
 #include "reports/writer.hpp"
@@ -202,6 +204,122 @@ int theory_eval(const std::string& name, const std::string& args, const std::str
   return 0;
 }
 
+struct EstimateArgs {
+  std::string name, x, y, wx, wy, params, target;
+  bool list = false;
+};
+
+const char* type_name(verify::estimators::ParamSpec::Type t) {
+  using T = verify::estimators::ParamSpec::Type;
+  return t == T::real ? "real" : t == T::integer ? "integer" : t == T::text ? "text" : "boolean";
+}
+
+int estimate_list(const verify::estimators::EstimatorRegistry& reg) {
+  for (const auto& n : reg.names()) {
+    const auto& i = *reg.find(n);
+    std::cout << n << "  [" << i.origin << "]\n    returns: " << i.returns << "\n    method: " << i.description
+              << "\n    needs: x" << (i.needs.y ? ", y" : "") << (i.needs.log_density ? ", target log density" : "")
+              << (i.needs.score ? ", target score" : "") << (i.needs.gaussian_target ? ", Gaussian target" : "")
+              << (i.accepts_weights ? "; accepts weights" : "") << "\n    unbiased: " << (i.unbiased ? "yes" : "no")
+              << "; cost " << i.cost << "\n";
+    for (const auto& p : i.params) {
+      std::cout << "    param " << p.name << " (" << type_name(p.type) << ", default ";
+      std::visit([](const auto& v) { std::cout << nlohmann::json(v).dump(); }, p.default_value);
+      if (p.type == verify::estimators::ParamSpec::Type::real || p.type == verify::estimators::ParamSpec::Type::integer)
+        std::cout << ", range [" << p.lo << ", " << p.hi << "]";
+      if (!p.choices.empty()) {
+        std::cout << ", one of";
+        for (const auto& c : p.choices) std::cout << " " << c;
+      }
+      std::cout << "): " << p.doc << "\n";
+    }
+  }
+  return 0;
+}
+
+nlohmann::json parse_json_option(const std::string& text, const std::string& option) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw experiments::SpecError(option + ": /: not valid JSON (byte " + std::to_string(e.byte) + "); quote the object, e.g. " +
+                                 option + " '{\"k\": 5}'");
+  }
+}
+
+Eigen::VectorXd read_weights(const std::string& path) {
+  const Eigen::MatrixXd w = experiments::read_sample_file(path);
+  if (w.rows() != 1) throw experiments::SpecError(path + ": weights need one value per line, found " + std::to_string(w.rows()));
+  return w.row(0).transpose();
+}
+
+int estimate(const verify::estimators::EstimatorRegistry& reg, const EstimateArgs& a) {
+  namespace est = verify::estimators;
+  if (a.list) return estimate_list(reg);
+  if (a.name.empty()) throw experiments::SpecError("estimate: give an estimator name (see ldbench estimate --list)");
+  if (a.x.empty()) throw experiments::SpecError("estimate: --x: missing; give the sample file (CSV or JSON, one point per row)");
+  const est::EstimatorInfo* info = reg.find(a.name);
+  if (!info) {
+    std::string all;
+    for (const auto& n : reg.names()) all += (all.empty() ? "" : ", ") + n;
+    throw experiments::SpecError("estimate: unknown estimator \"" + a.name + "\"; known: " + all);
+  }
+  const est::Params params =
+      experiments::estimator_params_from_json(*info, a.params.empty() ? nlohmann::json() : parse_json_option(a.params, "--params"), "--params");
+  const Eigen::MatrixXd x = experiments::read_sample_file(a.x);
+  Eigen::MatrixXd y;
+  Eigen::VectorXd wx, wy;
+  est::Target target;
+  est::EstimatorInput in;
+  in.x = &x;
+  if (!a.y.empty()) {
+    y = experiments::read_sample_file(a.y);
+    in.y = &y;
+  }
+  if (!a.wx.empty()) {
+    wx = read_weights(a.wx);
+    in.wx = &wx;
+  }
+  if (!a.wy.empty()) {
+    wy = read_weights(a.wy);
+    in.wy = &wy;
+  }
+  if (!a.target.empty()) {
+    target = experiments::target_from_json(parse_json_option(a.target, "--target"), "--target");
+    in.target = &target;
+  }
+  est::Estimate r;
+  try {
+    r = reg.run(a.name, in, params);
+  } catch (const std::invalid_argument& e) {
+    // Name the file behind "x"/"y" so the user knows which input to fix.
+    std::string msg = e.what();
+    if (msg.rfind("x:", 0) == 0) msg = "--x " + a.x + ": " + msg.substr(3);
+    else if (msg.rfind("y:", 0) == 0 && !a.y.empty()) msg = "--y " + a.y + ": " + msg.substr(3);
+    throw experiments::SpecError("estimate " + a.name + ": " + msg);
+  }
+  nlohmann::json out = {{"estimator", a.name},
+                        {"returns", info->returns},
+                        {"value", r.value},
+                        {"std_error", r.std_error ? nlohmann::json(*r.std_error) : nlohmann::json(nullptr)},
+                        {"unbiased", info->unbiased},
+                        {"diagnostics",
+                         {{"iterations", r.diagnostics.iterations},
+                          {"converged", r.diagnostics.converged},
+                          {"warnings", r.diagnostics.warnings}}},
+                        {"params", experiments::estimator_params_to_json(params)},
+                        {"d", x.rows()},
+                        {"n_x", x.cols()},
+                        {"n_y", a.y.empty() ? nlohmann::json(nullptr) : nlohmann::json(y.cols())},
+                        {"origin", info->origin}};
+  std::cout << out.dump(2) << "\n";
+  if (!r.diagnostics.converged) {
+    std::cerr << "error: estimate " << a.name << ": the solver did not converge in " << r.diagnostics.iterations
+              << " iterations; the value is the last iterate (raise the iteration limit or loosen the tolerance)\n";
+    return 1;
+  }
+  return 0;
+}
+
 std::string join_with_spaces(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += " " + x;
@@ -225,6 +343,9 @@ int main(int argc, char** argv) {
     c->add_option("--out", a.out, "Report folder to create (default: reports/runs/<UTC time>-<profile>)");
   };
 
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins, "Load a plugin shared module (repeatable) before running the command");
+
   RunArgs run_args, verify_args;
   std::string report_dir;
   auto* list = app.add_subcommand("list", "List experiment kinds and the shipped catalogue");
@@ -245,6 +366,18 @@ int main(int argc, char** argv) {
   auto* args_opt = theory_eval_cmd->add_option("--args", theory_args, "Arguments as a JSON object");
   theory_eval_cmd->add_option("--args-file", theory_args_file, "Arguments from a JSON file")->excludes(args_opt);
 
+  EstimateArgs est_args;
+  auto* estimate_cmd = app.add_subcommand("estimate", "Apply an estimator of the catalogue to sample files; prints JSON");
+  estimate_cmd->add_option("name", est_args.name, "Estimator name (see --list)");
+  estimate_cmd->add_flag("--list", est_args.list, "List the estimators with their declared properties");
+  estimate_cmd->add_option("--x", est_args.x, "Sample file: CSV or .json, one point per row");
+  estimate_cmd->add_option("--y", est_args.y, "Second sample file, for two-sample estimators");
+  estimate_cmd->add_option("--wx", est_args.wx, "Weights of x, one per line (estimators that accept weights)");
+  estimate_cmd->add_option("--wy", est_args.wy, "Weights of y");
+  estimate_cmd->add_option("--params", est_args.params, "Estimator parameters as a JSON object");
+  estimate_cmd->add_option("--target", est_args.target,
+                           "Target law as JSON, e.g. '{\"gaussian\": {\"mean\": [0, 0], \"cov\": 1}}'");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -254,6 +387,12 @@ int main(int argc, char** argv) {
   }
 
   try {
+    verify::estimators::EstimatorRegistry estimators;
+    verify::estimators::register_builtin_estimators(estimators);
+    PluginHost host;
+    host.estimators = &estimators;
+    for (const auto& p : plugins) experiments::load_plugin(p, host);
+    if (*estimate_cmd) return estimate(estimators, est_args);
     if (*list) return list_catalogue();
     if (*theory_list_cmd) return theory_list();
     if (*theory_eval_cmd) return theory_eval(theory_name, theory_args, theory_args_file);
@@ -278,6 +417,9 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const experiments::SpecError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const experiments::PluginError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

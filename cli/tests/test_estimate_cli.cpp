@@ -1,0 +1,162 @@
+// End-to-end tests of `ldbench estimate` and `--plugin`: the catalogue listing, an estimate on
+// CSV and JSON sample files, one-line errors naming the file and line for bad sample files
+// (ragged, non-numeric, NaN, mismatched dimensions, missing file), bad parameters, and plugins:
+// the in-tree example loads and runs, a wrong ABI, a missing symbol, a non-module file and a
+// duplicate name are refused with exit 2 and one line.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+class EstimateCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    exe_ = env("LDBENCH_EXE");
+    ASSERT_FALSE(exe_.empty()) << "LDBENCH_EXE must name the built ldbench binary";
+    dir_ = fs::temp_directory_path() / ("ldbench-estimate-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::mt19937 gen(5);
+    std::normal_distribution<double> n01;
+    std::ostringstream a, b, j;
+    a << "x0,x1\n";
+    for (int i = 0; i < 300; ++i) a << n01(gen) << "," << n01(gen) << "\n";
+    for (int i = 0; i < 200; ++i) b << n01(gen) + 1.0 << " " << n01(gen) << "\n";
+    j << "[";
+    for (int i = 0; i < 100; ++i) j << (i ? "," : "") << "[" << n01(gen) << "," << n01(gen) << "]";
+    j << "]";
+    write("a.csv", a.str());
+    write("b.txt", b.str());
+    write("c.json", j.str());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Result run(const std::string& args) {
+    const std::string cmd = "'" + exe_ + "' " + args + " > '" + (dir_ / "stdout").string() + "' 2> '" +
+                            (dir_ / "stderr").string() + "'";
+    const int st = std::system(cmd.c_str());
+    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  static void expect_one_line_error(const Result& r, const std::string& needle) {
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr: " << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+
+  std::string exe_;
+  fs::path dir_;
+};
+
+TEST_F(EstimateCli, ListDeclaresEveryEstimatorsProperties) {
+  const Result r = run("estimate --list");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* s : {"bures_w2_squared", "gaussian_fit_kl", "returns:", "unbiased:", "needs:"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+TEST_F(EstimateCli, EstimatesOnCsvAndJsonFiles) {
+  const Result r = run("estimate bures_w2_squared --x " + path("a.csv") + " --y " + path("b.txt"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["n_x"], 300);
+  EXPECT_EQ(j["n_y"], 200);
+  EXPECT_EQ(j["d"], 2);
+  // Shift by (1, 0) between two N(0, I) samples: W2² ≈ 1 (fitted-moment noise ~ 0.1 at these sizes).
+  EXPECT_NEAR(j["value"].get<double>(), 1.0, 0.3);
+  const Result k = run("estimate gaussian_fit_kl --x " + path("c.json") +
+                       " --target '{\"gaussian\": {\"mean\": [0, 0], \"cov\": [[1, 0], [0, 1]]}}'");
+  ASSERT_EQ(k.code, 0) << k.err;
+  EXPECT_GE(nlohmann::json::parse(k.out)["value"].get<double>(), 0.0);
+}
+
+TEST_F(EstimateCli, BadSampleFilesNameTheFileAndLine) {
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("r.csv", "1,2\n3,4\n5\n") + " --y " + path("b.txt")),
+                        "r.csv:3: ragged row");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("t.csv", "1,2\n3,abc\n") + " --y " + path("b.txt")),
+                        "t.csv:2: cell 2 (\"abc\") is not a number");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("n.csv", "1,2\nnan,4\n") + " --y " + path("b.txt")),
+                        "n.csv:2: cell 1 is NaN");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("e.csv", "# only a comment\n") + " --y " + path("b.txt")),
+                        "e.csv: no data rows");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("j.json", "[[1,2],[3]]") + " --y " + path("b.txt")),
+                        "j.json: /1: ragged row");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + path("missing.csv") + " --y " + path("b.txt")),
+                        "missing.csv: cannot open");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("d3.csv", "1,2,3\n4,5,6\n") + " --y " + path("b.txt")),
+                        "b.txt: dimension 2 does not match x's 3");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("few.csv", "1,2\n3,4\n") + " --y " + path("b.txt")),
+                        "few.csv: a Gaussian fit in d = 2 needs at least 4 points");
+}
+
+TEST_F(EstimateCli, BadRequestsGiveOneLineErrors) {
+  expect_one_line_error(run("estimate no_such --x " + path("a.csv")), "unknown estimator \"no_such\"");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + path("a.csv")), "y: bures_w2_squared compares two samples");
+  expect_one_line_error(run("estimate gaussian_fit_kl --x " + path("a.csv")), "target:");
+  expect_one_line_error(run("estimate bures_w2_squared --x " + path("a.csv") + " --y " + path("b.txt") + " --params '{\"k\": 3}'"),
+                        "--params: /k");
+  expect_one_line_error(run("estimate gaussian_fit_kl --x " + path("a.csv") + " --target '{\"gaussian\": {\"mean\": [0, 0], \"cov\": -1}}'"),
+                        "--target: /gaussian/cov");
+}
+
+TEST_F(EstimateCli, ExamplePluginLoadsAndRuns) {
+  const std::string plugin = env("LDBENCH_EXAMPLE_PLUGIN");
+  ASSERT_FALSE(plugin.empty());
+  const Result l = run("--plugin '" + plugin + "' estimate --list");
+  ASSERT_EQ(l.code, 0) << l.err;
+  EXPECT_NE(l.out.find("energy_distance  [" + plugin + "]"), std::string::npos) << l.out;
+  const Result r = run("--plugin '" + plugin + "' estimate energy_distance --x " + path("a.csv") + " --y " + path("b.txt"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["value"].get<double>(), 0.1);  // a unit shift is far from 0 at n = 300
+  EXPECT_EQ(j["origin"], plugin);
+  // Without the plugin the name is unknown.
+  expect_one_line_error(run("estimate energy_distance --x " + path("a.csv") + " --y " + path("b.txt")), "unknown estimator");
+}
+
+TEST_F(EstimateCli, BadPluginsAreRefused) {
+  const std::string good = env("LDBENCH_EXAMPLE_PLUGIN");
+  expect_one_line_error(run("--plugin '" + env("LDBENCH_BAD_ABI_PLUGIN") + "' estimate --list"), "built for plugin ABI 42");
+  expect_one_line_error(run("--plugin '" + env("LDBENCH_NO_SYMBOL_PLUGIN") + "' estimate --list"),
+                        "does not export ldbench_plugin_register");
+  expect_one_line_error(run("--plugin '" + good + "' --plugin '" + good + "' estimate --list"),
+                        "estimator energy_distance: already registered");
+  expect_one_line_error(run("--plugin " + path("a.csv") + " estimate --list"), "not a loadable shared module");
+  expect_one_line_error(run("--plugin " + path("none.so") + " estimate --list"), "no such file");
+}
+
+}  // namespace
