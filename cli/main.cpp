@@ -178,8 +178,24 @@ int list_catalogue() {
   return 0;
 }
 
-int theory_list() {
+// One Markdown table row per entry (README's catalogue table is this output, checked by a test).
+std::string md_cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else out += c;
+  }
+  return out;
+}
+
+int theory_list(bool markdown) {
   const experiments::TheoryCalculator calc;
+  if (markdown) {
+    std::cout << "| name | formula | source |\n|---|---|---|\n";
+    for (const auto& [name, e] : calc.entries())
+      std::cout << "| `" << name << "` | " << md_cell(e.formula) << " | " << md_cell(e.source) << " |\n";
+    return 0;
+  }
   for (const auto& [name, e] : calc.entries())
     std::cout << name << "\n    " << e.formula << "\n    args: " << e.args << "\n    source: " << e.source << "\n";
   return 0;
@@ -360,6 +376,8 @@ int main(int argc, char** argv) {
   auto* theory = app.add_subcommand("theory", "The closed-form calculator: what the theory predicts for given parameters");
   theory->require_subcommand(1);
   auto* theory_list_cmd = theory->add_subcommand("list", "List the closed forms with formula, arguments and source");
+  bool theory_markdown = false;
+  theory_list_cmd->add_flag("--markdown", theory_markdown, "Print the catalogue as a Markdown table (name, formula, source)");
   std::string theory_name, theory_args, theory_args_file;
   auto* theory_eval_cmd = theory->add_subcommand("eval", "Evaluate one closed form; prints JSON");
   theory_eval_cmd->add_option("name", theory_name, "Entry name (see `ldbench theory list`)")->required();
@@ -394,7 +412,7 @@ int main(int argc, char** argv) {
     for (const auto& p : plugins) experiments::load_plugin(p, host);
     if (*estimate_cmd) return estimate(estimators, est_args);
     if (*list) return list_catalogue();
-    if (*theory_list_cmd) return theory_list();
+    if (*theory_list_cmd) return theory_list(theory_markdown);
     if (*theory_eval_cmd) return theory_eval(theory_name, theory_args, theory_args_file);
     if (*run) {
       std::string cmd = "ldbench run" + join_with_spaces([&] {

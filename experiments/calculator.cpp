@@ -1,7 +1,9 @@
 #include "experiments/calculator.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 
+#include "experiments/calculator_internal.hpp"
 #include "theory/discretization.hpp"
 #include "theory/gaussian.hpp"
 #include "theory/gaussian_mixture.hpp"
@@ -16,23 +18,38 @@ namespace ldbench::experiments {
 
 using nlohmann::json;
 
-namespace {
+// ---------------------------------------------------------------------------------------------
+// Argument readers shared with the other calculator_*.cpp (declared in calculator_internal.hpp).
 
-constexpr double kBig = 1e300;
+namespace calculator_detail {
 
 double num(const Node& a, const std::string& key) { return a.at(key).number(-kBig, kBig); }
 double pos(const Node& a, const std::string& key) { return a.at(key).number(0.0, kBig, true); }
+double nonneg(const Node& a, const std::string& key) { return a.at(key).number(0.0, kBig); }
+int dimension(const Node& a, const std::string& key) { return static_cast<int>(a.at(key).integer(1, 1000000)); }
 
-theory::OuParams ou_params(const Node& a) {
-  return {a.number_or("a", 1.0, 0.0, kBig, true), a.number_or("lambda", 1.0, 0.0, kBig, true)};
+Eigen::VectorXd vector_arg(const Node& v) {
+  const auto x = v.numbers(1, kMaxLength, -kBig, kBig, false);
+  return Eigen::Map<const Eigen::VectorXd>(x.data(), static_cast<long>(x.size()));
 }
 
-// {"mean": [..], "cov": [[..], ..] or a number s² (isotropic)}.
+Eigen::MatrixXd matrix_arg(const Node& m, bool square, const std::string& example) {
+  if (!m.raw().is_array() || m.size() == 0 || m.size() > kMaxLength)
+    m.fail(square ? "must be a square array of arrays" : "must be an array of rows (arrays of equal length)", example);
+  const std::size_t rows = m.size();
+  const std::size_t cols = square ? rows : m[0].numbers(1, kMaxLength, -kBig, kBig, false).size();
+  Eigen::MatrixXd out(static_cast<long>(rows), static_cast<long>(cols));
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto row = m[i].numbers(cols, cols, -kBig, kBig, false);
+    for (std::size_t j = 0; j < cols; ++j) out(static_cast<long>(i), static_cast<long>(j)) = row[j];
+  }
+  return out;
+}
+
 theory::Gaussian gaussian(const Node& g) {
   g.object_with({"mean", "cov"});
-  const auto m = g.at("mean").numbers(1, 10000, -kBig, kBig, false);
-  const long d = static_cast<long>(m.size());
-  theory::Gaussian out{Eigen::Map<const Eigen::VectorXd>(m.data(), d), Eigen::MatrixXd(d, d)};
+  theory::Gaussian out{vector_arg(g.at("mean")), Eigen::MatrixXd()};
+  const long d = out.mean.size();
   const Node c = g.at("cov");
   if (c.raw().is_number()) {
     out.cov = c.number(0.0, kBig, true) * Eigen::MatrixXd::Identity(d, d);
@@ -41,36 +58,35 @@ theory::Gaussian gaussian(const Node& g) {
   if (!c.raw().is_array() || static_cast<long>(c.size()) != d)
     c.fail("must be a number (isotropic variance) or a " + std::to_string(d) + " x " + std::to_string(d) + " array",
            "match the length of mean");
-  for (long i = 0; i < d; ++i) {
-    const auto row = c[static_cast<std::size_t>(i)].numbers(static_cast<std::size_t>(d), static_cast<std::size_t>(d),
-                                                             -kBig, kBig, false);
-    for (long j = 0; j < d; ++j) out.cov(i, j) = row[static_cast<std::size_t>(j)];
-  }
+  out.cov = matrix_arg(c, true, "");
   return out;
 }
 
-json gaussian_json(const theory::Gaussian& g) {
-  json cov = json::array();
-  for (long i = 0; i < g.cov.rows(); ++i) {
-    json row = json::array();
-    for (long j = 0; j < g.cov.cols(); ++j) row.push_back(g.cov(i, j));
-    cov.push_back(row);
-  }
-  return {{"mean", std::vector<double>(g.mean.data(), g.mean.data() + g.mean.size())}, {"cov", cov}};
+json vector_json(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
+
+json matrix_json(const Eigen::MatrixXd& m) {
+  json out = json::array();
+  for (long i = 0; i < m.rows(); ++i) out.push_back(vector_json(m.row(i).transpose()));
+  return out;
+}
+
+json gaussian_json(const theory::Gaussian& g) { return {{"mean", vector_json(g.mean)}, {"cov", matrix_json(g.cov)}}; }
+
+const std::string kGaussianArg = "{\"mean\": [..], \"cov\": [[..]..] or isotropic variance}";
+
+}  // namespace calculator_detail
+
+using namespace calculator_detail;
+
+namespace {
+
+theory::OuParams ou_params(const Node& a) {
+  return {a.number_or("a", 1.0, 0.0, kBig, true), a.number_or("lambda", 1.0, 0.0, kBig, true)};
 }
 
 // {"A": [[..]..] symmetric positive definite, "lambda": > 0 (default 1)}
 theory::OuMatrix ou_matrix(const Node& a) {
-  const Node an = a.at("A");
-  if (!an.raw().is_array() || an.size() == 0) an.fail("must be a square array of arrays", "e.g. [[2, 0], [0, 1]]");
-  const std::size_t d = an.size();
-  theory::OuMatrix p{Eigen::MatrixXd(static_cast<long>(d), static_cast<long>(d)),
-                     a.number_or("lambda", 1.0, 0.0, kBig, true)};
-  for (std::size_t i = 0; i < d; ++i) {
-    const auto row = an[i].numbers(d, d, -kBig, kBig, false);
-    for (std::size_t j = 0; j < d; ++j) p.A(static_cast<long>(i), static_cast<long>(j)) = row[j];
-  }
-  return p;
+  return {matrix_arg(a.at("A"), true, "e.g. [[2, 0], [0, 1]]"), a.number_or("lambda", 1.0, 0.0, kBig, true)};
 }
 
 theory::GaussianMixture1d mixture(const Node& m) {
@@ -86,8 +102,35 @@ json mixture_json(const theory::GaussianMixture1d& m) {
   return {{"weights", m.weights}, {"means", m.means}, {"variances", m.variances}};
 }
 
-const std::string kGaussianArg = "{\"mean\": [..], \"cov\": [[..]..] or isotropic variance}";
+// {"U_a", "Uxx_a" > 0, "U_b", "Uxx_b" > 0, "U_z" > max(U_a, U_b), "Uxx_z_abs" > 0}
+theory::DoubleWell1d double_well(const Node& w) {
+  w.object_with({"U_a", "Uxx_a", "U_b", "Uxx_b", "U_z", "Uxx_z_abs"});
+  theory::DoubleWell1d out;
+  out.U_a = num(w, "U_a");
+  out.Uxx_a = pos(w, "Uxx_a");
+  out.U_b = num(w, "U_b");
+  out.Uxx_b = pos(w, "Uxx_b");
+  out.U_z = num(w, "U_z");
+  out.Uxx_z_abs = pos(w, "Uxx_z_abs");
+  return out;
+}
+
+// The common arguments n, d, eps, gamma, L, alpha of theory/variance_reduction.hpp, read in that
+// order, passed to one of its complexity functions.
+using VrComplexity = double (*)(std::uint64_t, int, double, double, double, double);
+json vr_complexity(const Node& a, VrComplexity f) {
+  a.object_with({"n", "d", "eps", "gamma", "L", "alpha"});
+  const auto n = static_cast<std::uint64_t>(a.at("n").integer(1, 1LL << 53));
+  const int d = dimension(a, "d");
+  const double eps = pos(a, "eps"), gamma = pos(a, "gamma"), L = pos(a, "L");
+  return json(f(n, d, eps, gamma, L, pos(a, "alpha")));
+}
+
 const std::string kOuArgs = "a > 0 (default 1), lambda > 0 (default 1) for dX = -aX dt + sqrt(2 lambda) dB";
+const std::string kVrArgs =
+    "n >= 1 (component functions), d >= 1, eps > 0 (target KL, nats), gamma > 0 (inverse temperature), "
+    "L > 0 (smoothness of each f_i), alpha > 0 (LSI constant of nu)";
+const std::string kVrSource = "lecture notes, 分散縮小勾配法の収束レート; Kinoshita & Suzuki (2022); theory/variance_reduction.hpp";
 
 }  // namespace
 
@@ -151,6 +194,18 @@ TheoryCalculator::TheoryCalculator() {
          a.object_with({"start", "t", "A", "lambda"});
          return gaussian_json(theory::ou_law(gaussian(a.at("start")), a.at("t").number(0.0, kBig), ou_matrix(a)));
        }});
+  add({"ou.stationary", "pi = N(0, (lambda/a) I_d): the Gibbs law of dX = -aX dt + sqrt(2 lambda) dB",
+       "lecture notes, OU slide; DESIGN.md §3.1; theory/ou.hpp", "d in [1, 1000] (dimension); " + kOuArgs,
+       [](const Node& a) {
+         a.object_with({"d", "a", "lambda"});
+         return gaussian_json(theory::ou_stationary(static_cast<int>(a.at("d").integer(1, 1000)), ou_params(a)));
+       }});
+  add({"ou.stationary_matrix", "dX = -AX dt + sqrt(2 lambda) dB:  pi = N(0, lambda A⁻¹)", "DESIGN.md §3.1; theory/ou.hpp",
+       "A: symmetric positive definite d x d, lambda > 0 (default 1)",
+       [](const Node& a) {
+         a.object_with({"A", "lambda"});
+         return gaussian_json(theory::ou_stationary(ou_matrix(a)));
+       }});
   add({"lsi.gaussian_constant", "N(m, s2 I) satisfies LSI(alpha = 1/s2), KL <= I / (2 alpha)",
        "lecture notes slide 24; DESIGN.md §2", "s2 > 0",
        [](const Node& a) {
@@ -207,6 +262,15 @@ TheoryCalculator::TheoryCalculator() {
                      {"lipschitz_term_applies", r.lipschitz_term_applies},
                      {"value", r.value}};
        }});
+  add({"lsi.mfld_bounded_notes",
+       "||δL/δmu||_∞ <= R  =>  p_mu satisfies LSI((lambda1/lambda2) e^{-4R/lambda2}) (as written; the notes' own lemma "
+       "gives twice this)",
+       "lecture notes, Log Sobolev for Lipschitz cont. obj, item 1; theory/lsi.hpp",
+       "lambda1 > 0 (L2 regulariser), lambda2 > 0 (temperature), R >= 0 (sup norm of δL/δmu, energy units)",
+       [](const Node& a) {
+         a.object_with({"lambda1", "lambda2", "R"});
+         return json(theory::notes_mfld_bounded_lsi_as_written(pos(a, "lambda1"), pos(a, "lambda2"), nonneg(a, "R")));
+       }});
   add({"kramers.spectral_gap_symmetric",
        "gap ≈ 2 sqrt(U''(min) |U''(saddle)|) / (2 pi) e^{-barrier/lambda} (symmetric double well, lambda -> 0)",
        "Eyring–Kramers; theory/kramers.hpp", "Uxx_min > 0, Uxx_saddle_abs > 0, barrier > 0, lambda > 0",
@@ -214,6 +278,22 @@ TheoryCalculator::TheoryCalculator() {
          a.object_with({"Uxx_min", "Uxx_saddle_abs", "barrier", "lambda"});
          return json(theory::kramers_spectral_gap_symmetric(pos(a, "Uxx_min"), pos(a, "Uxx_saddle_abs"),
                                                            pos(a, "barrier"), pos(a, "lambda")));
+       }});
+  add({"kramers.escape_rate", "k = sqrt(U''(min) |U''(saddle)|) / (2 pi) e^{-barrier/lambda} (one well, per unit time, lambda -> 0)",
+       "Eyring–Kramers (Kramers 1940; Bovier, Gayrard & Klein 2004); theory/kramers.hpp",
+       "Uxx_min > 0, Uxx_saddle_abs > 0, barrier = U(saddle) - U(min) > 0, lambda > 0",
+       [](const Node& a) {
+         a.object_with({"Uxx_min", "Uxx_saddle_abs", "barrier", "lambda"});
+         return json(theory::kramers_escape_rate(pos(a, "Uxx_min"), pos(a, "Uxx_saddle_abs"), pos(a, "barrier"),
+                                                 pos(a, "lambda")));
+       }});
+  add({"kramers.spectral_gap_1d", "gap ≈ k_a + k_b, k_w = sqrt(U''(w) |U''(z)|)/(2 pi) e^{-(U(z) - U(w))/lambda} (two-state Eyring–Kramers)",
+       "Eyring–Kramers; Bovier, Gayrard & Klein (2005); theory/kramers.hpp",
+       "well: {\"U_a\", \"Uxx_a\" > 0, \"U_b\", \"Uxx_b\" > 0, \"U_z\" > max(U_a, U_b), \"Uxx_z_abs\" > 0} (minima a, b, "
+       "saddle z), lambda > 0",
+       [](const Node& a) {
+         a.object_with({"well", "lambda"});
+         return json(theory::kramers_spectral_gap_1d(double_well(a.at("well")), pos(a, "lambda")));
        }});
   add({"lsi.upper_bound_from_gap", "alpha <= rho / lambda (LSI implies Poincaré; rho = spectral gap of GLD)",
        "theory/kramers.hpp", "rho > 0, lambda > 0",
@@ -244,6 +324,12 @@ TheoryCalculator::TheoryCalculator() {
                                               static_cast<unsigned>(a.at("k").integer(0, 4294967295LL)), pos(a, "eta"),
                                               ou_matrix(a)));
        }});
+  add({"ula.stationary_matrix", "S_inf = V diag((lambda/a_i) / (1 - eta a_i/2)) Vᵀ, mean 0 (A = V diag(a_i) Vᵀ)",
+       "DESIGN.md §3.3; theory/ula_gaussian.hpp", "eta (0 < eta a_max < 2), A: SPD d x d, lambda > 0 (default 1)",
+       [](const Node& a) {
+         a.object_with({"eta", "A", "lambda"});
+         return gaussian_json(theory::ula_stationary(pos(a, "eta"), ou_matrix(a)));
+       }});
   add({"ula.stationary_bias_kl", "KL(ULA stationary || pi) = ½ sum_i (r_i - 1 - ln r_i), r_i = 1/(1 - eta a_i/2)",
        "DESIGN.md §3.3; theory/ula_gaussian.hpp", "eta (0 < eta a_max < 2), A: SPD d x d, lambda > 0",
        [](const Node& a) {
@@ -268,15 +354,79 @@ TheoryCalculator::TheoryCalculator() {
                                             static_cast<int>(a.at("d").integer(1, 1000000)));
          return json{{"h", p.h}, {"iterations", p.iterations}, {"bound_at_k", p.bound_at_k}};
        }});
+  const std::string vw = "Vempala & Wibisono (2019); DESIGN.md §3.5; theory/discretization.hpp";
+  add({"vw.step_from_suite", "h = eta lambda (VW step of ULA on f = U/lambda)", vw,
+       "eta > 0 (suite step), lambda > 0 (temperature)",
+       [](const Node& a) {
+         a.object_with({"eta", "lambda"});
+         return json(theory::vw_step_from_suite(pos(a, "eta"), pos(a, "lambda")));
+       }});
+  add({"vw.smoothness_from_suite", "L_f = L_U / lambda (smoothness of f = U/lambda)", vw,
+       "L_U > 0 (Lipschitz constant of ∇U), lambda > 0 (temperature)",
+       [](const Node& a) {
+         a.object_with({"L_U", "lambda"});
+         return json(theory::vw_smoothness_from_suite(pos(a, "L_U"), pos(a, "lambda")));
+       }});
+  add({"vw.step_limit", "h <= alpha / (4 L_f²) (largest step of VW Th. 1, VW time units)", vw,
+       "alpha > 0 (LSI of pi), L_f > 0 (smoothness of f)",
+       [](const Node& a) {
+         a.object_with({"alpha", "L_f"});
+         return json(theory::vw_step_limit(pos(a, "alpha"), pos(a, "L_f")));
+       }});
+  add({"vw.ula_bias", "8 d L_f² h / alpha (the non-decaying term of VW Th. 1, nats; h <= alpha/(4 L_f²))", vw,
+       "h > 0 (VW step), alpha > 0, L_f > 0, d >= 1",
+       [](const Node& a) {
+         a.object_with({"h", "alpha", "L_f", "d"});
+         return json(theory::vw_ula_bias(pos(a, "h"), pos(a, "alpha"), pos(a, "L_f"), dimension(a, "d")));
+       }});
+  add({"vw.ula_kl_bound_suite",
+       "KL_k <= exp(-alpha h k) KL_0 + 8 d L_f² h / alpha with h = eta lambda, L_f = L_U/lambda "
+       "(= exp(-alpha lambda eta k) KL_0 + 8 d L_U² eta/(alpha lambda)); needs eta <= alpha lambda/(4 L_U²)",
+       vw, "kl0 >= 0, k >= 0 (iterations), eta > 0 (suite step), lambda > 0, alpha > 0 (LSI of pi), L_U > 0, d >= 1",
+       [](const Node& a) {
+         a.object_with({"kl0", "k", "eta", "lambda", "alpha", "L_U", "d"});
+         const double kl0 = nonneg(a, "kl0");
+         const auto k = static_cast<std::uint64_t>(a.at("k").integer(0, 1LL << 53));
+         const double eta = pos(a, "eta"), lambda = pos(a, "lambda"), alpha = pos(a, "alpha"), L_U = pos(a, "L_U");
+         return json(theory::vw_ula_kl_bound_suite(kl0, k, eta, lambda, alpha, L_U, dimension(a, "d")));
+       }});
+  add({"vw.ula_gradient_evaluations", "n k, k = ceil(log(2 KL_0/eps) / (alpha h)) with h of vw.ula_plan (component gradients)",
+       vw, "eps > 0, kl0 >= 0, alpha > 0, L_f > 0, d >= 1, n >= 1 (component functions, default 1)",
+       [](const Node& a) {
+         a.object_with({"eps", "kl0", "alpha", "L_f", "d", "n"});
+         const double eps = pos(a, "eps"), kl0 = nonneg(a, "kl0"), alpha = pos(a, "alpha"), L_f = pos(a, "L_f");
+         const int d = dimension(a, "d");
+         const auto n = static_cast<std::uint64_t>(a.integer_or("n", 1, 1, 1LL << 53));
+         return json(theory::vw_ula_gradient_evaluations(eps, kl0, alpha, L_f, d, n));
+       }});
   add({"vr.svrg_ld_gradient_complexity_leading",
        "(n + sqrt(n) d / eps) gamma² L² / alpha² (the notes' Õ with constants and logs set to 1; a reference slope, not a bound)",
-       "lecture notes, 分散縮小勾配法の収束レート; theory/variance_reduction.hpp",
-       "n >= 1, d >= 1, eps > 0, gamma > 0, L > 0, alpha > 0",
+       kVrSource, kVrArgs,
+       [](const Node& a) { return vr_complexity(a, theory::svrg_ld_gradient_complexity_leading); }});
+  add({"vr.sarah_ld_gradient_complexity_leading",
+       "(n + sqrt(n) d / eps) gamma² L² / alpha² (same as SVRG-LD; constants and logs set to 1, a reference slope)",
+       kVrSource, kVrArgs,
+       [](const Node& a) { return vr_complexity(a, theory::sarah_ld_gradient_complexity_leading); }});
+  add({"vr.gld_gradient_complexity_leading",
+       "(n d / eps) gamma² L² / alpha² (full-gradient GLD, Vempala–Wibisono; constants and logs set to 1, a reference slope)",
+       "lecture notes, 分散縮小勾配法の収束レート; Vempala & Wibisono (2019); theory/variance_reduction.hpp", kVrArgs,
+       [](const Node& a) { return vr_complexity(a, theory::gld_gradient_complexity_leading); }});
+  add({"vr.ld_gradient_complexity_leading_literal_sqrt_nd",
+       "(n + sqrt(n d) / eps) gamma² L² / alpha² (the slide read literally; prefer vr.svrg_ld_gradient_complexity_leading)",
+       kVrSource, kVrArgs,
+       [](const Node& a) { return vr_complexity(a, theory::vr_ld_gradient_complexity_leading_literal_sqrt_nd); }});
+  add({"vr.inner_loop_length", "m = ceil(sqrt(n)) (reference point refreshed every m iterations)",
+       "lecture notes (m = sqrt(n) でOK); Kinoshita & Suzuki (2022); theory/variance_reduction.hpp",
+       "n >= 1 (component functions)",
        [](const Node& a) {
-         a.object_with({"n", "d", "eps", "gamma", "L", "alpha"});
-         return json(theory::svrg_ld_gradient_complexity_leading(
-             static_cast<std::uint64_t>(a.at("n").integer(1, 1LL << 53)), static_cast<int>(a.at("d").integer(1, 1000000)),
-             pos(a, "eps"), pos(a, "gamma"), pos(a, "L"), pos(a, "alpha")));
+         a.object_with({"n"});
+         return json(theory::vr_inner_loop_length(static_cast<std::uint64_t>(a.at("n").integer(1, 1LL << 53))));
+       }});
+  add({"vr.batch_size", "B = ceil(sqrt(n)) (the notes do not state B)",
+       "Kinoshita & Suzuki (2022), abstract; theory/variance_reduction.hpp", "n >= 1 (component functions)",
+       [](const Node& a) {
+         a.object_with({"n"});
+         return json(theory::vr_batch_size(static_cast<std::uint64_t>(a.at("n").integer(1, 1LL << 53))));
        }});
   add({"rates.linear_estimator_lower_bound_exponent", "(d + 2) / (2d + 2): linear estimators cannot beat n^{-(d+2)/(2d+2)}",
        "lecture notes, 予測誤差の比較; theory/rates.hpp", "d >= 1",
@@ -289,6 +439,22 @@ TheoryCalculator::TheoryCalculator() {
        [](const Node& a) {
          a.object_with({"s", "d"});
          return json(theory::minimax_tv_rate_exponent(pos(a, "s"), static_cast<int>(a.at("d").integer(1, 1000000000))));
+       }});
+  add({"rates.minimax_w1_rate_exponent", "(s + 1 - delta) / (2s + d) (W1, diffusion-model estimation, any delta > 0)",
+       "lecture notes; Oko, Akiyama & Suzuki (2023); theory/rates.hpp", "s > 0 (smoothness), d >= 1, 0 < delta < s + 1",
+       [](const Node& a) {
+         a.object_with({"s", "d", "delta"});
+         const double s = pos(a, "s");
+         const int d = static_cast<int>(a.at("d").integer(1, 1000000000));
+         return json(theory::minimax_w1_rate_exponent(s, d, pos(a, "delta")));
+       }});
+  add({"rates.two_phase_gld_risk_unit_constant", "sigma_min^{-4} m^5 log(n) / n (two-phase GLD excess risk, constant 1; exponent 1 in n)",
+       "lecture notes, 二段階最適化 / 予測誤差の比較; Akiyama & Suzuki, arXiv:2205.14818; theory/rates.hpp",
+       "sigma_min > 0 (m-th singular value of the teacher's W), m >= 1 (teacher width), n >= 2 (samples)",
+       [](const Node& a) {
+         a.object_with({"sigma_min", "m", "n"});
+         return json(theory::two_phase_gld_risk_unit_constant(pos(a, "sigma_min"), static_cast<int>(a.at("m").integer(1, 1000000)),
+                                                              a.at("n").number(2.0, kBig)));
        }});
   const std::string mix = "{\"weights\": [..], \"means\": [..], \"variances\": [..]} (d = 1)";
   add({"mixture.ou_law", "sum_j w_j N(mu_j, s_j²) -> sum_j w_j N(e^{-at} mu_j, e^{-2at} s_j² + (lambda/a)(1-e^{-2at}))",
@@ -309,6 +475,9 @@ TheoryCalculator::TheoryCalculator() {
          a.object_with({"p", "v"});
          return json(theory::fisher_to_centered_gaussian(mixture(a.at("p")), pos(a, "v")));
        }});
+  register_mean_field_entries(*this);
+  register_dual_entries(*this);
+  register_diffusion_entries(*this);
 }
 
 json TheoryCalculator::eval(const std::string& name, const json& args, const std::string& where) const {

@@ -18,7 +18,7 @@
 //   KL_k <= exp(-alpha h k) KL_0 + 8 d L_f² h / alpha.
 // Units: k counts iterations; alpha h is the KL contraction exponent per iteration (alpha per unit
 // of VW time h k = eta lambda k); the bias 8 d L_f² h / alpha is in nats and does not decay.
-// In the suite's units: exp(-alpha lambda eta k) KL_0 + 8 d L_U² eta / (alpha lambda²).
+// In the suite's units: exp(-alpha lambda eta k) KL_0 + 8 d L_U² eta / (alpha lambda)  (L_f² h = (L_U/lambda)² eta lambda).
 // (Continuous GLD contracts KL at 2 alpha per unit of VW time; VW's discrete bound keeps half.)
 //
 // Sources: S. Vempala & A. Wibisono, "Rapid convergence of the unadjusted Langevin algorithm:

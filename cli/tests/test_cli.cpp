@@ -135,6 +135,18 @@ TEST_F(Cli, TheoryCalculatorListsAndEvaluates) {
   EXPECT_EQ(r.out, "");
 }
 
+// README's catalogue table is the output of `theory list --markdown`: a new or renamed entry
+// fails here until README is regenerated (build/cli/ldbench theory list --markdown).
+TEST_F(Cli, ReadmeCatalogueTableMatchesTheCalculator) {
+  const auto r = run("theory list --markdown");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const char* home = std::getenv("LDBENCH_HOME");
+  ASSERT_NE(home, nullptr);
+  const std::string readme = slurp(fs::path(home) / "README.md");
+  EXPECT_NE(readme.find(r.out), std::string::npos)
+      << "README.md's theory table is out of date: replace it with `ldbench theory list --markdown`";
+}
+
 TEST_F(Cli, OneBadSpecAmongGoodOnesRunsNothing) {
   const auto good = write("good.json", kWeakSpec);
   const auto bad = write("bad.json", "{\"name\": \"b\", \"kind\": \"nope\"}");
