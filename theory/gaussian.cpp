@@ -1,7 +1,7 @@
 #include "theory/gaussian.hpp"
 
 #include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
+#include <Eigen/SVD>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -69,20 +69,21 @@ double neg_entropy(const Gaussian& p) {
   return -0.5 * (p.dim() * std::log(2.0 * std::numbers::pi * std::numbers::e) + log_det_spd(lp));
 }
 
-namespace {
-Eigen::MatrixXd sqrt_spd(const Eigen::MatrixXd& a) {
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(a);
-  return es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
-         es.eigenvectors().transpose();
-}
-}  // namespace
-
 double w2_squared(const Gaussian& p, const Gaussian& q) {
   check_pair(p, q);
-  const Eigen::MatrixXd rq = sqrt_spd(q.cov);
-  const Eigen::MatrixXd mid = rq * p.cov * rq;
-  const double bures = (p.cov + q.cov).trace() - 2.0 * sqrt_spd(0.5 * (mid + mid.transpose())).trace();
-  return (p.mean - q.mean).squaredNorm() + std::max(bures, 0.0);
+  // The Bures term as an orthogonal Procrustes residual: for any factors S1 = L1 L1ᵀ, S2 = L2 L2ᵀ
+  // the singular values of L1ᵀ L2 are the eigenvalues of (S2^½ S1 S2^½)^½, so
+  //   tr(S1 + S2 - 2 (S2^½ S1 S2^½)^½) = min over orthogonal U of ||L1 - L2 U||_F²,
+  // attained at U = V Wᵀ for the SVD L1ᵀ L2 = W Σ Vᵀ. Summing the residual's squares directly does
+  // not cancel tr S1 + tr S2 against 2 tr(...), and never forms S2^½ S1 S2^½, whose condition
+  // number is the square of the inputs'. (The former eigen-decomposition of S2^½ S1 S2^½ lost
+  // all digits when S1, S2 differ only in nearly singular directions, e.g. the W2 bias of ULA at
+  // condition 1e8: theory/tests/test_edge_cases.cpp.)
+  const Eigen::MatrixXd L1 = Eigen::LLT<Eigen::MatrixXd>(p.cov).matrixL();
+  const Eigen::MatrixXd L2 = Eigen::LLT<Eigen::MatrixXd>(q.cov).matrixL();
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(L1.transpose() * L2, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::MatrixXd U = svd.matrixV() * svd.matrixU().transpose();
+  return (p.mean - q.mean).squaredNorm() + (L1 - L2 * U).squaredNorm();
 }
 
 double log_density(const Gaussian& g, const Eigen::VectorXd& x) {
