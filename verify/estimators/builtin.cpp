@@ -4,6 +4,9 @@
 #include <stdexcept>
 
 #include "theory/gaussian.hpp"
+#include "verify/estimators/kernel/fisher.hpp"
+#include "verify/estimators/kernel/mmd_ksd.hpp"
+#include "verify/estimators/knn/entropy_kl.hpp"
 #include "verify/estimators/registry.hpp"
 
 namespace ldbench::verify::estimators {
@@ -50,8 +53,84 @@ void register_gaussian_closed_forms(EstimatorRegistry& reg) {
           });
 }
 
+ParamSpec neighbours(const std::string& name, const std::string& doc) {
+  return {name, Type::integer, static_cast<long>(kDefaultNeighbours), 1, 1000, {}, doc};
+}
+
+void register_knn(EstimatorRegistry& reg) {
+  reg.add({"knn_entropy", "differential entropy H(p) = -∫ p log p in nats (ldbench's Ent = -H)",
+           "Kozachenko–Leonenko k-NN estimator (1987), k-th neighbour form; kd-tree (nanoflann). Negative bias that "
+           "grows with k and d (verify/estimators/knn/entropy_kl.hpp has the measured table).",
+           Needs{}, false, false, "O(n log n) expected, small d",
+           {neighbours("k", "neighbour order; 5 lowers the variance, 1 has half the bias for d >= 3")}},
+          [](const EstimatorInput& in, const Params& p) { return knn_entropy(*in.x, static_cast<int>(p.integer("k"))); });
+  reg.add({"knn_kl", "KL(p||q) in nats, x ~ p, y ~ q",
+           "Wang, Kulkarni & Verdú (2009) / Pérez-Cruz (2008) k-NN estimator with the digamma correction "
+           "psi(k) - psi(l) for unequal orders; kd-tree (nanoflann), parallel queries.",
+           Needs{.y = true}, false, false, "O((n + m) log(n + m)) expected, small d",
+           {neighbours("k", "neighbour order within x"), neighbours("l", "neighbour order from x into y")}},
+          [](const EstimatorInput& in, const Params& p) {
+            return knn_kl(*in.x, *in.y, static_cast<int>(p.integer("k")), static_cast<int>(p.integer("l")));
+          });
+  reg.add({"knn_kl_to_target", "KL(p||pi) in nats, pi the target with a known (normalized) log density",
+           "-H(p) by Kozachenko–Leonenko minus the sample mean of log pi(x_i); an unnormalized log density returns "
+           "KL - log Z with a warning.",
+           Needs{.log_density = true}, false, false, "O(n log n) + n log-density evaluations",
+           {neighbours("k", "neighbour order")}},
+          [](const EstimatorInput& in, const Params& p) {
+            TargetNormalization norm;
+            norm.normalized = in.target->log_density_normalized;
+            return knn_kl_to_target(*in.x, in.target->log_density, norm, static_cast<int>(p.integer("k")));
+          });
+}
+
+void register_kernel(EstimatorRegistry& reg) {
+  const std::vector<ParamSpec> mmd_params = {
+      {"kernel", Type::text, std::string("gaussian"), 0, 0, {"gaussian", "imq"},
+       "gaussian exp(-||x-y||²/(2h²)) or imq (c² + ||x-y||²)^beta"},
+      {"bandwidth", Type::real, 0.0, 0.0, 1e300, {}, "h (gaussian) or c (imq); 0 = median heuristic on the pooled sample"},
+      {"beta", Type::real, -0.5, -10.0, -1e-12, {}, "IMQ exponent beta < 0"}};
+  reg.add({"mmd2", "MMD squared (unbiased U-statistic; can be negative), kernel units",
+           "Gretton et al. (2012) unbiased MMD² with Gaussian or IMQ kernel, median-heuristic bandwidth; standard "
+           "error from the U-statistic's linear term.",
+           Needs{.y = true}, false, true, "O((n + m)² d)", mmd_params},
+          [](const EstimatorInput& in, const Params& p) {
+            MmdOptions o;
+            o.kernel = p.text("kernel") == "imq" ? MmdKernel::imq : MmdKernel::gaussian;
+            if (p.real("bandwidth") > 0) o.bandwidth = p.real("bandwidth");
+            o.imq_beta = p.real("beta");
+            return mmd2_unbiased(*in.x, *in.y, o);
+          });
+  reg.add({"ksd2", "kernel Stein discrepancy squared (U-statistic; can be negative)",
+           "Liu, Lee & Jordan (2016); Gorham & Mackey (2017): IMQ kernel (c² + ||x-y||²)^beta with the target "
+           "score; OpenMP rows, identical for any thread count.",
+           Needs{.score = true}, false, true, "O(n² d)",
+           {{"c", Type::real, 1.0, 1e-12, 1e300, {}, "IMQ scale c > 0"},
+            {"beta", Type::real, -0.5, -1.0 + 1e-12, -1e-12, {}, "IMQ exponent, -1 < beta < 0"}}},
+          [](const EstimatorInput& in, const Params& p) {
+            KsdOptions o;
+            o.c = p.real("c");
+            o.beta = p.real("beta");
+            return ksd2_imq(*in.x, in.target->score, o);
+          });
+  reg.add({"fisher_kde", "relative Fisher information I(p||pi) = E_p||∇log p - ∇log pi||²",
+           "Leave-one-out Gaussian KDE score of p with Silverman's bandwidth h = s (4/((d+2) n))^{1/(d+4)}, "
+           "then the sample mean; biased upward (smoothing), see verify/estimators/kernel/fisher.hpp.",
+           Needs{.score = true}, false, false, "O(n² d)",
+           {{"bandwidth", Type::real, 0.0, 0.0, 1e300, {}, "KDE bandwidth h; 0 = Silverman's rule"}}},
+          [](const EstimatorInput& in, const Params& p) {
+            std::optional<double> h;
+            if (p.real("bandwidth") > 0) h = p.real("bandwidth");
+            return relative_fisher_kde(*in.x, in.target->score, h);
+          });
+}
+
 }  // namespace
 
-void register_builtin_estimators(EstimatorRegistry& reg) { register_gaussian_closed_forms(reg); }
+void register_builtin_estimators(EstimatorRegistry& reg) {
+  register_gaussian_closed_forms(reg);
+  register_knn(reg);
+  register_kernel(reg);
+}
 
 }  // namespace ldbench::verify::estimators
