@@ -50,11 +50,7 @@ json estimator_params_to_json(const est::Params& p) {
   return out;
 }
 
-est::Target target_from_json(const json& j, const std::string& where) {
-  const Node root(j, where);
-  if (!j.is_object()) root.fail("the target must be a JSON object", "e.g. {\"gaussian\": {\"mean\": [0], \"cov\": 1}}");
-  root.object_with({"gaussian"});
-  const Node g = root.at("gaussian");
+theory::Gaussian gaussian_from_node(const Node& g) {
   g.object_with({"mean", "cov"});
   const auto m = g.at("mean").numbers(1, 100000, -1e300, 1e300, false);
   const long d = static_cast<long>(m.size());
@@ -75,8 +71,18 @@ est::Target target_from_json(const json& j, const std::string& where) {
   try {
     theory::validate(gauss, "gaussian");
   } catch (const std::invalid_argument& e) {
-    throw SpecError(where + ": /" + e.what());
+    const std::string m = e.what();  // "gaussian.cov: not positive definite"
+    c.fail(m.substr(m.find(": ") + 2), "a symmetric positive definite matrix");
   }
+  return gauss;
+}
+
+est::Target target_from_json(const json& j, const std::string& where) {
+  const Node root(j, where);
+  if (!j.is_object()) root.fail("the target must be a JSON object", "e.g. {\"gaussian\": {\"mean\": [0], \"cov\": 1}}");
+  root.object_with({"gaussian"});
+  const theory::Gaussian gauss = gaussian_from_node(root.at("gaussian"));
+  const long d = gauss.mean.size();
   est::Target t;
   t.dim = static_cast<int>(d);
   t.gaussian = gauss;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "experiments/spec.hpp"
+#include "theory/gaussian.hpp"
 #include "verify/estimators/registry.hpp"
 
 namespace ldbench::experiments {
@@ -17,6 +18,9 @@ namespace ldbench::experiments {
 verify::estimators::Params estimator_params_from_json(const verify::estimators::EstimatorInfo& info,
                                                       const nlohmann::json& j, const std::string& where);
 nlohmann::json estimator_params_to_json(const verify::estimators::Params& p);
+
+// {"mean": [..], "cov": [[..]..] or a number (isotropic variance)}, validated (SPD, sizes).
+theory::Gaussian gaussian_from_node(const Node& g);
 
 // A target law from JSON. Supported: {"gaussian": {"mean": [..], "cov": [[..]..] or a number}}
 // (log density, score and the closed form are all available).

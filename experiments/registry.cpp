@@ -23,7 +23,10 @@ std::vector<std::string> KindRegistry::names() const {
   return v;
 }
 
-void register_builtin_kinds(KindRegistry& r) { drivers::register_ou_kinds(r); }
+void register_builtin_kinds(KindRegistry& r) {
+  drivers::register_ou_kinds(r);
+  drivers::register_estimator_kinds(r);
+}
 
 namespace {
 Prepared prepare_one(const KindRegistry& reg, const nlohmann::json& doc, const std::string& file,

@@ -6,5 +6,6 @@
 namespace ldbench::experiments::drivers {
 
 void register_ou_kinds(KindRegistry& r);
+void register_estimator_kinds(KindRegistry& r);  // estimators.cpp
 
 }  // namespace ldbench::experiments::drivers
