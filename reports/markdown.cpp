@@ -30,6 +30,12 @@ std::string interval(double lo, double hi) {
   return out;
 }
 
+// measured / bound is undefined when the claimed value is 0 (e.g. MMD² = 0 under the null); shown
+// as "n/a", as the same report re-rendered from report.json (where it is null) shows it.
+std::string tightness_cell(const verify::CheckResult& c) {
+  return std::isfinite(c.tightness) ? sig4(c.tightness) : std::string("n/a");
+}
+
 // Point estimate followed by its interval; a deterministic value (lo == hi == value) stands alone.
 std::string measured_ci(const verify::CheckResult& c) {
   if (c.measured_lo == c.measured && c.measured_hi == c.measured) return sig4(c.measured);
@@ -153,7 +159,7 @@ void summary(std::ostringstream& md, const Report& r) {
     else if (e.checks.empty())
       md << row({name, "(no checks)", "", "", "", "—"});
     for (const auto& c : e.checks)
-      md << row({name, code(c.id), measured_ci(c), sig4(c.bound), sig4(c.tightness), decision(c.passed)});
+      md << row({name, code(c.id), measured_ci(c), sig4(c.bound), tightness_cell(c), decision(c.passed)});
   }
   md << "\n";
 }
@@ -176,7 +182,7 @@ void experiment_section(std::ostringstream& md, const Experiment& e, const std::
     md << header({"check", "claim", "quantity", "measured [CI]", "bound", "tightness", "decision", "alpha",
                   "replicas", "resolution"});
     for (const auto& c : e.checks)
-      md << row({code(c.id), text(c.claim), text(c.quantity), measured_ci(c), sig4(c.bound), sig4(c.tightness),
+      md << row({code(c.id), text(c.claim), text(c.quantity), measured_ci(c), sig4(c.bound), tightness_cell(c),
                  decision(c.passed), sig4(c.alpha), std::to_string(c.replicas), sig4(c.resolution)});
     md << "\n";
     for (const auto& c : e.checks) {
