@@ -5,13 +5,17 @@
 // permutation (Birkhoff–von Neumann: the extreme points of the uniform transport polytope are
 // permutation matrices), so
 //   W2²(μ, ν) = min_σ (1/n) Σ_i C_{i σ(i)},   C_ij = ||x_i - y_j||²  (no factor ½).
-// The assignment problem is solved by the shortest augmenting path method of Jonker & Volgenant
-// ("A shortest augmenting path algorithm for dense and sparse linear assignment problems",
-// Computing 38, 1987) in the rectangular-ready variant of Crouse ("On implementing 2D rectangular
-// assignment algorithms", IEEE Trans. Aerospace and Electronic Systems 52(4), 2016) — the algorithm
-// of scipy.optimize.linear_sum_assignment: one Dijkstra search per row over reduced costs
-// C_ij - u_i - v_j >= 0, then a dual update that keeps every reduced cost >= 0 and those on the
-// matching = 0. On exit (u, v) is therefore a dual certificate of the LP
+// The assignment problem is solved exactly by the shortest augmenting path method of Jonker &
+// Volgenant ("A shortest augmenting path algorithm for dense and sparse linear assignment
+// problems", Computing 38, 1987; LAPJV): one Dijkstra search over reduced costs
+// C_ij - u_i - v_j >= 0 per unassigned row, with JV's ready/scan/todo column lists and price
+// update, keeping every reduced cost >= 0 and those on the matching = 0. Its column prices are
+// warm-started by a Gauss–Seidel ε-scaling auction (Bertsekas, Ann. Oper. Res. 14, 1988; ε from
+// max C / 4 down to 1e-6 max C) instead of JV's column reduction: on Euclidean costs between
+// differently shaped clouds the greedy start leaves ~n/2 free rows whose augmenting paths visit
+// almost every column (n = 2000: 13 s); near-optimal prices leave short paths (0.3–0.5 s). The
+// auction only supplies prices — each row then takes its exact argmin_j (C_ij - v_j) if free, and
+// the Dijkstra phase makes the result exact. On exit (u, v) is a dual certificate of the LP
 //   max Σ_i u_i + Σ_j v_j  s.t.  u_i + v_j <= C_ij,
 // with u_i + v_σ(i) = C_iσ(i) (complementary slackness) and Σ u + Σ v = Σ_i C_iσ(i) (zero gap).
 // The same (u, v) are optimal OT potentials for weights 1/n: Σ_i u_i/n + Σ_j v_j/n = W2².
@@ -20,8 +24,9 @@
 // std_error empty; diagnostics.iterations = n (augmentations), converged = true. `assignment[i]`
 // = σ(i), the column matched to row i; u (rows) and v (columns) in cost units, not divided by n.
 //
-// Complexity: O(n³) time worst case (n Dijkstra searches, each O(n²) at most; typically far less
-// on Euclidean costs), O(n²) memory for the cost matrix (n = 10⁴ needs 800 MB).
+// Complexity: O(n³) time worst case for the Dijkstra phase (n searches, each O(n²) at most) plus
+// the auction (O(n) per bid; ~10⁵ bids at n = 2000); typically far below n³.
+// O(n²) memory for the cost matrix (n = 10⁴ needs 800 MB).
 //
 // Failure modes (std::invalid_argument, message starts with the argument's name): empty samples,
 // NaN/Inf entries, mismatched dimensions ("y: dimension 3 does not match x's 2"), unequal sizes

@@ -7,7 +7,6 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -22,10 +21,15 @@ namespace {
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 constexpr double kAbsorbLog = 50.0;           // absorb scalings once |log u| or |log v| exceeds this
+constexpr double kRestartGrowth = 3.0;        // Anderson restarts when the error exceeds 3x its best ...
+constexpr long kCooldown = 20;                // ... and then takes this many plain Sinkhorn steps
 constexpr double kFlush = 1e-280;             // kernel entries below this are set to 0 (no subnormals)
 constexpr double kRepairBelow = 1e-200;       // a row/column sum below this is recomputed in log domain
 constexpr long kMaxKernelEntries = 1L << 28;  // 2 GiB of kernel
-constexpr long kRateWindow = 5;               // iterations over which the linear rate is measured
+// Below this many kernel entries everything runs on one thread: a matrix-vector product takes
+// microseconds, and OpenMP fork/join and spin-waiting (badly so on an oversubscribed machine)
+// would dominate. Results do not depend on the thread count either way.
+constexpr long kParallelMinEntries = 1L << 18;
 
 int resolve_threads(int requested) {
 #ifdef _OPENMP
@@ -41,7 +45,7 @@ class Solver {
   Solver(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
          const SinkhornOptions& opt)
       : x_(x), yt_(y.transpose()), a_(a), b_(b), opt_(opt), n_(x.cols()), m_(y.cols()), d_(x.rows()),
-        threads_(resolve_threads(opt.threads)),
+        threads_(x.cols() * y.cols() >= kParallelMinEntries ? resolve_threads(opt.threads) : 1),
         symmetric_(x.rows() == y.rows() && x.cols() == y.cols() && x == y && a == b) {}
 
   SinkhornResult run(double eps);
@@ -205,13 +209,15 @@ bool Solver::scalings_large() const {
 // M differences ΔX, ΔR of iterates and residuals r = G(x) - x,
 //   γ = argmin ||r - ΔR γ||_a (a-weighted L2),  x <- x + r - (ΔX + ΔR) γ.
 // The small least-squares problem is solved from the Gram matrix (updated one column per
-// iteration) by a truncated eigendecomposition. The history restarts if the marginal error grows
-// 1000-fold (divergence guard); it survives absorption (x_prev is re-expressed in the new frame).
+// iteration) by a truncated eigendecomposition. Safeguard: if the marginal error exceeds
+// kRestartGrowth times the best seen since the last restart, the history is dropped and
+// kCooldown plain Sinkhorn steps follow (plain Sinkhorn converges from any state). The history
+// survives absorption (x_prev is re-expressed in the new frame).
 double Solver::iterate(double tol, long max_local, double& col_err) {
   const long mem = std::max<long>(0, opt_.anderson_memory);
   Eigen::MatrixXd dx(n_, mem), dr(n_, mem);  // weighted residual differences in dr (sqrt(a) ∘ Δr)
   Eigen::MatrixXd gram(mem, mem);
-  long stored = 0, next = 0;
+  long stored = 0, next = 0, cooldown = 0;
   Eigen::VectorXd x_prev, r_prev;
   double best = std::numeric_limits<double>::infinity();
   const Eigen::VectorXd sqrt_a = a_.cwiseSqrt();
@@ -231,42 +237,47 @@ double Solver::iterate(double tol, long max_local, double& col_err) {
     const Eigen::VectorXd x = u_.array().log().matrix();
     const Eigen::VectorXd r = (-s_.array().log()).matrix() - x;  // G(x) - x
     Eigen::VectorXd x_new = x + r;                                // plain Sinkhorn step
-    if (mem > 0) {
+    if (mem > 0 && cooldown > 0) {  // plain steps after a restart
+      --cooldown;
+      if (cooldown == 0) best = err;
+    } else if (mem > 0) {
       if (!x.allFinite() || !r.allFinite()) {  // an underflowed scaling: no history can be built on it
         stored = 0;
         next = 0;
         x_prev.resize(0);
       }
-      if (err > 1e3 * best) {  // diverging: drop the history
+      if (err > kRestartGrowth * best) {  // the extrapolation is hurting: restart, then plain steps
         stored = 0;
         next = 0;
-        best = err;
-      }
-      best = std::min(best, err);
-      if (x_prev.size() == n_) {
-        dx.col(next) = x - x_prev;
-        dr.col(next) = sqrt_a.cwiseProduct(r - r_prev);
-        stored = std::min(stored + 1, mem);
-        for (long c = 0; c < stored; ++c) gram(next, c) = gram(c, next) = dr.col(c).dot(dr.col(next));
-        next = (next + 1) % mem;
-      }
-      x_prev = x;
-      r_prev = r;
-      if (stored > 0 && !(gram.topLeftCorner(stored, stored).allFinite() && r.allFinite())) {
-        // Eigen's tridiagonal QR never terminates on NaN input: drop the history instead.
-        stored = 0;
-        next = 0;
-      }
-      if (stored > 0) {
-        const Eigen::VectorXd rhs = dr.leftCols(stored).transpose() * sqrt_a.cwiseProduct(r);
-        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gram.topLeftCorner(stored, stored));
-        const Eigen::VectorXd& lam = es.eigenvalues();
-        const double cut = 1e-13 * std::max(lam.cwiseAbs().maxCoeff(), std::numeric_limits<double>::min());
-        Eigen::VectorXd coef = es.eigenvectors().transpose() * rhs;
-        for (long k = 0; k < stored; ++k) coef[k] = lam[k] > cut ? coef[k] / lam[k] : 0.0;
-        const Eigen::VectorXd gamma = es.eigenvectors() * coef;
-        if (gamma.allFinite())
-          x_new -= dx.leftCols(stored) * gamma + (dr.leftCols(stored) * gamma).cwiseQuotient(sqrt_a);
+        cooldown = kCooldown;
+        x_prev.resize(0);
+      } else {
+        best = std::min(best, err);
+        if (x_prev.size() == n_) {
+          dx.col(next) = x - x_prev;
+          dr.col(next) = sqrt_a.cwiseProduct(r - r_prev);
+          stored = std::min(stored + 1, mem);
+          for (long c = 0; c < stored; ++c) gram(next, c) = gram(c, next) = dr.col(c).dot(dr.col(next));
+          next = (next + 1) % mem;
+        }
+        x_prev = x;
+        r_prev = r;
+        if (stored > 0 && !(gram.topLeftCorner(stored, stored).allFinite() && r.allFinite())) {
+          // Eigen's tridiagonal QR never terminates on NaN input: drop the history instead.
+          stored = 0;
+          next = 0;
+        }
+        if (stored > 0) {
+          const Eigen::VectorXd rhs = dr.leftCols(stored).transpose() * sqrt_a.cwiseProduct(r);
+          const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gram.topLeftCorner(stored, stored));
+          const Eigen::VectorXd& lam = es.eigenvalues();
+          const double cut = 1e-13 * std::max(lam.cwiseAbs().maxCoeff(), std::numeric_limits<double>::min());
+          Eigen::VectorXd coef = es.eigenvectors().transpose() * rhs;
+          for (long k = 0; k < stored; ++k) coef[k] = lam[k] > cut ? coef[k] / lam[k] : 0.0;
+          const Eigen::VectorXd gamma = es.eigenvectors() * coef;
+          if (gamma.allFinite())
+            x_new -= dx.leftCols(stored) * gamma + (dr.leftCols(stored) * gamma).cwiseQuotient(sqrt_a);
+        }
       }
     }
     u_ = x_new.array().exp().matrix();

@@ -33,6 +33,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -108,6 +109,13 @@ double brute_force_assignment(const Eigen::MatrixXd& c) {
   return best;
 }
 
+std::string sci(double v) {
+  std::ostringstream os;
+  os.precision(3);
+  os << std::scientific << v;
+  return os.str();
+}
+
 // Passes iff f() throws std::invalid_argument whose message starts with "<name>:".
 template <class F>
 ::testing::AssertionResult throws_naming(F&& f, const std::string& name) {
@@ -166,7 +174,7 @@ TEST(W2OneDim, MatchesAssignmentOnEqualUniformSamples) {
     worst = std::max(worst, std::abs(v1 - v2) / std::max(v2, 1e-300));
     EXPECT_NEAR(v1, v2, kExactRelTol * v2) << "n = " << n << ", " << seed_msg(seed);
   }
-  RecordProperty("worst_rel_err_1d_vs_assignment", std::to_string(worst));
+  RecordProperty("worst_rel_err_1d_vs_assignment", sci(worst));
 }
 
 TEST(W2OneDim, MatchesNetworkSimplexOnWeightedUnequalSamples) {
@@ -204,8 +212,8 @@ TEST(ExactSolvers, AssignmentAndNetworkSimplexMatchBruteForce) {
       worst_assign = std::max(worst_assign, std::abs(va - brute));
       worst_ns = std::max(worst_ns, std::abs(ns.w2_squared.value - brute));
     }
-  RecordProperty("worst_abs_err_assignment_vs_brute", std::to_string(worst_assign));
-  RecordProperty("worst_abs_err_network_simplex_vs_brute", std::to_string(worst_ns));
+  RecordProperty("worst_abs_err_assignment_vs_brute", sci(worst_assign));
+  RecordProperty("worst_abs_err_network_simplex_vs_brute", sci(worst_ns));
 }
 
 TEST(ExactSolvers, GeneralCostAssignmentWithNegativeEntriesMatchesBruteForce) {
@@ -261,6 +269,7 @@ TEST(ExactSolvers, NetworkSimplexOnRationalWeightsMatchesReplicatedAssignment) {
 TEST(Certificates, AssignmentCertificateValidAndSwapRejected) {
   const auto seed = test_seed();
   std::mt19937_64 rng(seed + 5);
+  double worst = 0.0, least_bad = std::numeric_limits<double>::infinity();
   for (long n : {2L, 10L, 60L, 250L}) {
     const Eigen::MatrixXd x = gaussian_cloud(rng, 2, n, Eigen::VectorXd::Zero(2), Eigen::VectorXd::Ones(2));
     const Eigen::MatrixXd y = uniform_cloud(rng, 2, n) * 2.0;
@@ -276,12 +285,17 @@ TEST(Certificates, AssignmentCertificateValidAndSwapRejected) {
     std::swap(swapped[0], swapped[static_cast<std::size_t>(n - 1)]);
     const double bad = est::assignment_certificate_violation(c, swapped, r.u, r.v);
     EXPECT_GT(bad, kRejectRelMin * scale) << "n = " << n << ", " << seed_msg(seed);
+    worst = std::max(worst, viol / scale);
+    least_bad = std::min(least_bad, bad / scale);
   }
+  RecordProperty("worst_rel_assignment_certificate_violation", sci(worst));
+  RecordProperty("smallest_rel_violation_of_swapped_assignment", sci(least_bad));
 }
 
 TEST(Certificates, NetworkSimplexCertificateValidAndPerturbedCouplingRejected) {
   const auto seed = test_seed();
   std::mt19937_64 rng(seed + 6);
+  double worst_marg = 0.0, worst_dual = 0.0, worst_slack = 0.0;
   for (const auto& [n, m] : std::vector<std::pair<long, long>>{{1, 1}, {1, 4}, {5, 3}, {40, 30}, {120, 90}}) {
     const Eigen::MatrixXd x = gaussian_cloud(rng, 3, n, Eigen::VectorXd::Zero(3), Eigen::VectorXd::Ones(3));
     const Eigen::MatrixXd y = uniform_cloud(rng, 3, m);
@@ -301,6 +315,12 @@ TEST(Certificates, NetworkSimplexCertificateValidAndPerturbedCouplingRejected) {
     EXPECT_NEAR(cert.primal_cost, cert.dual_cost, kCertificateRelTol * scale);
     EXPECT_NEAR(cert.primal_cost, r.w2_squared.value, kExactRelTol * scale);
     EXPECT_LE(static_cast<long>(r.coupling.size()), n + m - 1);  // a basic (vertex) solution
+    worst_marg = std::max(worst_marg, cert.marginal);
+    worst_dual = std::max(worst_dual, cert.dual / scale);
+    worst_slack = std::max(worst_slack, cert.slackness / scale);
+    RecordProperty("worst_network_simplex_marginal", sci(worst_marg));
+    RecordProperty("worst_rel_network_simplex_dual_violation", sci(worst_dual));
+    RecordProperty("worst_rel_network_simplex_slackness", sci(worst_slack));
 
     // Negative test: move mass around a 4-cycle (i1,j1) (i2,j2) -> (i1,j2) (i2,j1). Marginals are
     // unchanged, so only complementary slackness can (and must) reject it.
@@ -365,7 +385,9 @@ TEST(ExactSolvers, GaussianSamplesApproachBuresDistance) {
   // ψ(Y) = Zᵀ(S² - S)Z; for Z ~ N(0, I), Var(ZᵀDZ) = 2 Σ D_kk², so
   //   σ² = 2[(1-1.5)² + (1-0.5)²] + 2[(2.25-1.5)² + (0.25-0.5)²] = 1.0 + 1.25 = 2.25.
   // The bias E Ŵ - W2² is O(log n / n) in d = 2 (Ajtai–Komlós–Tusnády rate of the one-sample
-  // W2², which bounds the second-order term); we allow 10 log(n)/n for it.
+  // W2², which bounds the second-order term); over seeds 1..8 it is about +0.03 ≈ 8 log(n)/n
+  // here, so we allow 20 log(n)/n. Band: 4σ/√n + 20 log(n)/n = 0.134 + 0.076 (42% of W2²:
+  // a sanity check of the solver on real data, not a precision test — those are above).
   const auto seed = test_seed();
   std::mt19937_64 rng(seed + 8);
   const long n = 2000;
@@ -379,12 +401,12 @@ TEST(ExactSolvers, GaussianSamplesApproachBuresDistance) {
   ASSERT_NEAR(exact, 0.5, 1e-12);
   const double sigma = std::sqrt(2.25);
   const double band = kGaussianSigmas * sigma / std::sqrt(static_cast<double>(n)) +
-                      10.0 * std::log(static_cast<double>(n)) / static_cast<double>(n);
+                      20.0 * std::log(static_cast<double>(n)) / static_cast<double>(n);
   const est::AssignmentResult r = est::w2_squared_assignment(x, y);
   EXPECT_NEAR(r.w2_squared.value, exact, band) << seed_msg(seed);
-  RecordProperty("gaussian_w2sq_estimate", std::to_string(r.w2_squared.value));
-  RecordProperty("gaussian_w2sq_bures", std::to_string(exact));
-  RecordProperty("gaussian_band", std::to_string(band));
+  RecordProperty("gaussian_w2sq_estimate", sci(r.w2_squared.value));
+  RecordProperty("gaussian_w2sq_bures", sci(exact));
+  RecordProperty("gaussian_band", sci(band));
 }
 
 // -------------------------------------------------------------------------------- Sinkhorn
@@ -430,6 +452,7 @@ TEST(Sinkhorn, MatchesNaiveLogDomainReference) {
   const Eigen::MatrixXd c = est::squared_euclidean_cost(x, y);
   est::SinkhornOptions opt;
   opt.tol = kSinkhornTightTol;
+  double worst = 0.0;
   for (double eps : {1.0, 0.1, 0.03}) {
     const NaiveSinkhorn ref = naive_sinkhorn(c, a, b, eps);
     const est::SinkhornResult r = est::sinkhorn_w2_squared(x, y, a, b, eps, opt);
@@ -438,6 +461,8 @@ TEST(Sinkhorn, MatchesNaiveLogDomainReference) {
     EXPECT_NEAR(r.transport_cost.value, ref.cost, kSinkhornValueTol) << "eps = " << eps << ", " << seed_msg(seed);
     EXPECT_NEAR(r.objective, ref.objective, kSinkhornValueTol) << "eps = " << eps << ", " << seed_msg(seed);
     EXPECT_NEAR(r.objective, r.dual_objective, kSinkhornValueTol) << "eps = " << eps;
+    worst = std::max({worst, std::abs(r.transport_cost.value - ref.cost), std::abs(r.objective - ref.objective)});
+    RecordProperty("worst_abs_err_sinkhorn_vs_naive", sci(worst));
     EXPECT_GE(r.objective, r.transport_cost.value - kSinkhornValueTol);  // eps KL >= 0
     // The potentials reproduce the plan's row marginal: Σ_j b_j exp((f_i + g_j - C_ij)/eps) = 1.
     double worst = 0.0;
@@ -474,6 +499,7 @@ TEST(Sinkhorn, CostDecreasesMonotonicallyToExactOt) {
     prev_obj = r.objective;
   }
   EXPECT_LT(prev_cost - exact, 0.01 * exact) << "eps = 0.01 should be within 1% of the exact W2²";
+  RecordProperty("sinkhorn_gap_at_eps_0.01", sci(prev_cost - exact));
 }
 
 TEST(Sinkhorn, DivergenceOfSampleWithItselfIsZeroAndNonnegativeOtherwise) {
@@ -499,12 +525,13 @@ TEST(Sinkhorn, DivergenceOfSampleWithItselfIsZeroAndNonnegativeOtherwise) {
 TEST(Sinkhorn, ResultIsIndependentOfThreadCount) {
   const auto seed = test_seed();
   std::mt19937_64 rng(seed + 12);
-  const Eigen::MatrixXd x = uniform_cloud(rng, 2, 301), y = uniform_cloud(rng, 2, 257);
+  // 641 x 479 > 2^18 kernel entries: large enough for the solver to use the threads it is given.
+  const Eigen::MatrixXd x = uniform_cloud(rng, 2, 641), y = uniform_cloud(rng, 2, 479);
   est::SinkhornOptions one, two;
   one.threads = 1;
   two.threads = 2;
-  const est::SinkhornResult r1 = est::sinkhorn_w2_squared(x, y, 0.05, one);
-  const est::SinkhornResult r2 = est::sinkhorn_w2_squared(x, y, 0.05, two);
+  const est::SinkhornResult r1 = est::sinkhorn_w2_squared(x, y, 0.2, one);
+  const est::SinkhornResult r2 = est::sinkhorn_w2_squared(x, y, 0.2, two);
   EXPECT_EQ(r1.transport_cost.value, r2.transport_cost.value);
   EXPECT_EQ(r1.objective, r2.objective);
   EXPECT_EQ(r1.transport_cost.diagnostics.iterations, r2.transport_cost.diagnostics.iterations);
