@@ -225,11 +225,6 @@ struct EstimateArgs {
   bool list = false;
 };
 
-const char* type_name(verify::estimators::ParamSpec::Type t) {
-  using T = verify::estimators::ParamSpec::Type;
-  return t == T::real ? "real" : t == T::integer ? "integer" : t == T::text ? "text" : "boolean";
-}
-
 int estimate_list(const verify::estimators::EstimatorRegistry& reg) {
   for (const auto& n : reg.names()) {
     const auto& i = *reg.find(n);
@@ -239,7 +234,7 @@ int estimate_list(const verify::estimators::EstimatorRegistry& reg) {
               << (i.accepts_weights ? "; accepts weights" : "") << "\n    unbiased: " << (i.unbiased ? "yes" : "no")
               << "; cost " << i.cost << "\n";
     for (const auto& p : i.params) {
-      std::cout << "    param " << p.name << " (" << type_name(p.type) << ", default ";
+      std::cout << "    param " << p.name << " (" << lib::to_string(p.type) << ", default ";
       std::visit([](const auto& v) { std::cout << nlohmann::json(v).dump(); }, p.default_value);
       if (p.type == verify::estimators::ParamSpec::Type::real || p.type == verify::estimators::ParamSpec::Type::integer)
         std::cout << ", range [" << p.lo << ", " << p.hi << "]";
@@ -280,7 +275,7 @@ int estimate(const verify::estimators::EstimatorRegistry& reg, const EstimateArg
     throw experiments::SpecError("estimate: unknown estimator \"" + a.name + "\"; known: " + all);
   }
   const est::Params params =
-      experiments::estimator_params_from_json(*info, a.params.empty() ? nlohmann::json() : parse_json_option(a.params, "--params"), "--params");
+      experiments::params_from_json(info->params, a.params.empty() ? nlohmann::json() : parse_json_option(a.params, "--params"), "--params");
   const Eigen::MatrixXd x = experiments::read_sample_file(a.x);
   Eigen::MatrixXd y;
   Eigen::VectorXd wx, wy;
@@ -322,7 +317,7 @@ int estimate(const verify::estimators::EstimatorRegistry& reg, const EstimateArg
                          {{"iterations", r.diagnostics.iterations},
                           {"converged", r.diagnostics.converged},
                           {"warnings", r.diagnostics.warnings}}},
-                        {"params", experiments::estimator_params_to_json(params)},
+                        {"params", experiments::params_to_json(params)},
                         {"d", x.rows()},
                         {"n_x", x.cols()},
                         {"n_y", a.y.empty() ? nlohmann::json(nullptr) : nlohmann::json(y.cols())},

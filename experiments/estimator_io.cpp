@@ -15,27 +15,27 @@ namespace ldbench::experiments {
 namespace est = verify::estimators;
 using nlohmann::json;
 
-est::Params estimator_params_from_json(const est::EstimatorInfo& info, const json& j, const std::string& where) {
-  est::Params out;
-  for (const auto& p : info.params) out.set(p.name, p.default_value);
+lib::Params params_from_json(const std::vector<lib::ParamSpec>& specs, const json& j, const std::string& where) {
+  lib::Params out;
+  for (const auto& p : specs) out.set(p.name, p.default_value);
   if (j.is_null()) return out;
   const Node root(j, where);
   if (!j.is_object()) root.fail("parameters must be a JSON object", "e.g. {\"k\": 5}");
   std::vector<std::string> allowed;
-  for (const auto& p : info.params) allowed.push_back(p.name);
+  for (const auto& p : specs) allowed.push_back(p.name);
   root.object_with(allowed);
-  for (const auto& p : info.params) {
+  for (const auto& p : specs) {
     if (!root.has(p.name)) continue;
     const Node n = root.at(p.name);
     switch (p.type) {
-      case est::ParamSpec::Type::real: out.set(p.name, n.number(p.lo, p.hi)); break;
-      case est::ParamSpec::Type::integer:
+      case lib::ParamSpec::Type::real: out.set(p.name, n.number(p.lo, p.hi)); break;
+      case lib::ParamSpec::Type::integer:
         out.set(p.name, static_cast<long>(n.integer(static_cast<long long>(p.lo), static_cast<long long>(p.hi))));
         break;
-      case est::ParamSpec::Type::text:
+      case lib::ParamSpec::Type::text:
         out.set(p.name, p.choices.empty() ? n.string() : n.one_of(p.choices));
         break;
-      case est::ParamSpec::Type::boolean:
+      case lib::ParamSpec::Type::boolean:
         if (!n.raw().is_boolean()) n.fail("must be true or false", p.doc);
         out.set(p.name, n.raw().get<bool>());
         break;
@@ -44,7 +44,7 @@ est::Params estimator_params_from_json(const est::EstimatorInfo& info, const jso
   return out;
 }
 
-json estimator_params_to_json(const est::Params& p) {
+json params_to_json(const lib::Params& p) {
   json out = json::object();
   for (const auto& [k, v] : p.values()) std::visit([&](const auto& x) { out[k] = x; }, v);
   return out;

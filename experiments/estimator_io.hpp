@@ -6,18 +6,20 @@
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "experiments/spec.hpp"
+#include "lib/core/params.hpp"
 #include "theory/gaussian.hpp"
 #include "verify/estimators/registry.hpp"
 
 namespace ldbench::experiments {
 
-// Validates `j` (an object, or null for all defaults) against info.params: unknown names, wrong
-// types and out-of-range values fail "<where>: /<name>: <what>; <allowed>". Defaults fill the rest.
-verify::estimators::Params estimator_params_from_json(const verify::estimators::EstimatorInfo& info,
-                                                      const nlohmann::json& j, const std::string& where);
-nlohmann::json estimator_params_to_json(const verify::estimators::Params& p);
+// Validates `j` (an object, or null for all defaults) against declared parameters (an estimator's,
+// a potential's, ...): unknown names, wrong types and out-of-range values fail
+// "<where>: /<name>: <what>; <allowed>". Defaults fill the rest.
+lib::Params params_from_json(const std::vector<lib::ParamSpec>& specs, const nlohmann::json& j, const std::string& where);
+nlohmann::json params_to_json(const lib::Params& p);
 
 // {"mean": [..], "cov": [[..]..] or a number (isotropic variance)}, validated (SPD, sizes).
 theory::Gaussian gaussian_from_node(const Node& g);

@@ -109,7 +109,7 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
   const auto& reg = builtin_estimators();
   s.estimator = pn.at("estimator").one_of(reg.names());
   const est::EstimatorInfo& info = *reg.find(s.estimator);
-  s.params = estimator_params_from_json(info, pn.has("estimator_params") ? pn.at("estimator_params").raw() : json(),
+  s.params = params_from_json(info.params, pn.has("estimator_params") ? pn.at("estimator_params").raw() : json(),
                                         spec.header.file + ": " + pn.path() + "/estimator_params");
   s.p = gaussian_from_node(pn.at("p"));
   const long d = s.p.mean.size();
@@ -156,7 +156,7 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
   s.seed = spec.header.seed;
   s.alpha_consistent = alpha.at("consistent_at_largest_n");
   s.alpha_rate = alpha.at("error_rate");
-  json eff = {{"estimator", s.estimator}, {"estimator_params", estimator_params_to_json(s.params)},
+  json eff = {{"estimator", s.estimator}, {"estimator_params", params_to_json(s.params)},
               {"p", gaussian_json(s.p)},   {"truth", s.truth_name},
               {"sizes", s.sizes},          {"groups", s.groups},
               {"min_rate", s.min_rate},    {"mutant", s.mutant}};

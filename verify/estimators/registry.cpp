@@ -5,37 +5,6 @@
 
 namespace ldbench::verify::estimators {
 
-const Params::Value& Params::at(const std::string& name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) throw std::invalid_argument("params." + name + ": not set (no default declared)");
-  return it->second;
-}
-
-double Params::real(const std::string& name) const {
-  const auto& v = at(name);
-  if (const auto* d = std::get_if<double>(&v)) return *d;
-  if (const auto* l = std::get_if<long>(&v)) return static_cast<double>(*l);
-  throw std::invalid_argument("params." + name + ": must be a number");
-}
-
-long Params::integer(const std::string& name) const {
-  const auto& v = at(name);
-  if (const auto* l = std::get_if<long>(&v)) return *l;
-  throw std::invalid_argument("params." + name + ": must be an integer");
-}
-
-const std::string& Params::text(const std::string& name) const {
-  const auto& v = at(name);
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  throw std::invalid_argument("params." + name + ": must be a string");
-}
-
-bool Params::boolean(const std::string& name) const {
-  const auto& v = at(name);
-  if (const auto* b = std::get_if<bool>(&v)) return *b;
-  throw std::invalid_argument("params." + name + ": must be true or false");
-}
-
 void EstimatorRegistry::add(EstimatorInfo info, EstimatorFn fn) {
   if (info.name.empty()) throw std::invalid_argument("estimator: empty name");
   if (!fn) throw std::invalid_argument("estimator " + info.name + ": no function given");
@@ -68,21 +37,7 @@ const EstimatorRegistry::Entry& EstimatorRegistry::entry(const std::string& name
 }
 
 Params EstimatorRegistry::with_defaults(const std::string& name, const Params& given) const {
-  const Entry& e = entry(name);
-  Params out;
-  for (const auto& p : e.info.params) out.set(p.name, p.default_value);
-  for (const auto& [k, v] : given.values()) {
-    bool known = false;
-    for (const auto& p : e.info.params) known = known || p.name == k;
-    if (!known) {
-      std::string allowed;
-      for (const auto& p : e.info.params) allowed += (allowed.empty() ? "" : ", ") + p.name;
-      throw std::invalid_argument("params." + k + ": unknown parameter of " + name + "; allowed: " +
-                                  (allowed.empty() ? "(none)" : allowed));
-    }
-    out.set(k, v);
-  }
-  return out;
+  return lib::with_defaults(entry(name).info.params, given, name);
 }
 
 Estimate EstimatorRegistry::run(const std::string& name, const EstimatorInput& in, const Params& params) const {

@@ -18,9 +18,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "lib/core/params.hpp"
 #include "theory/gaussian.hpp"
 #include "verify/estimators/estimate.hpp"
 
@@ -44,30 +44,8 @@ struct Needs {
   bool gaussian_target = false;
 };
 
-struct ParamSpec {
-  enum class Type { real, integer, text, boolean };
-  std::string name;
-  Type type = Type::real;
-  std::variant<double, long, std::string, bool> default_value;
-  double lo = 0, hi = 0;              // inclusive range for real/integer
-  std::vector<std::string> choices;   // allowed values for text (empty: any)
-  std::string doc;
-};
-
-class Params {
- public:
-  using Value = std::variant<double, long, std::string, bool>;
-  void set(const std::string& name, Value v) { values_[name] = std::move(v); }
-  double real(const std::string& name) const;
-  long integer(const std::string& name) const;
-  const std::string& text(const std::string& name) const;
-  bool boolean(const std::string& name) const;
-  const std::map<std::string, Value>& values() const { return values_; }
-
- private:
-  const Value& at(const std::string& name) const;
-  std::map<std::string, Value> values_;
-};
+using ParamSpec = lib::ParamSpec;
+using Params = lib::Params;
 
 struct EstimatorInput {
   const Eigen::MatrixXd* x = nullptr;   // d x n, required
