@@ -10,51 +10,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/tests/cli_test_support.hpp"
 #include "reports/json.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using namespace ldbench::cli_test;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const char* exe = std::getenv("LDBENCH_EXE");
-    ASSERT_NE(exe, nullptr) << "LDBENCH_EXE must name the built ldbench binary";
-    exe_ = exe;
-    dir_ = fs::temp_directory_path() / ("ldbench-cli-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Result run(const std::string& args) {
-    const std::string cmd = "'" + exe_ + "' " + args + " > '" + (dir_ / "stdout").string() + "' 2> '" +
-                            (dir_ / "stderr").string() + "'";
-    const int st = std::system(cmd.c_str());
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
-  }
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-
-  std::string exe_;
-  fs::path dir_;
-};
+class Cli : public CliFixture {};
 
 // A small spec of each kind, so that the end-to-end runs take seconds.
 const char* kWeakSpec = R"({

@@ -14,36 +14,18 @@
 #include <random>
 #include <sstream>
 
+#include "cli/tests/cli_test_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using namespace ldbench::cli_test;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-class EstimateCli : public ::testing::Test {
+class EstimateCli : public CliFixture {
  protected:
   void SetUp() override {
-    exe_ = env("LDBENCH_EXE");
-    ASSERT_FALSE(exe_.empty()) << "LDBENCH_EXE must name the built ldbench binary";
-    dir_ = fs::temp_directory_path() / ("ldbench-estimate-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    CliFixture::SetUp();
     std::mt19937 gen(5);
     std::normal_distribution<double> n01;
     std::ostringstream a, b, j;
@@ -57,29 +39,6 @@ class EstimateCli : public ::testing::Test {
     write("b.txt", b.str());
     write("c.json", j.str());
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Result run(const std::string& args) {
-    const std::string cmd = "'" + exe_ + "' " + args + " > '" + (dir_ / "stdout").string() + "' 2> '" +
-                            (dir_ / "stderr").string() + "'";
-    const int st = std::system(cmd.c_str());
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(dir_ / "stdout"), slurp(dir_ / "stderr")};
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  static void expect_one_line_error(const Result& r, const std::string& needle) {
-    EXPECT_EQ(r.code, 2) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr: " << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-  }
-
-  std::string exe_;
-  fs::path dir_;
 };
 
 TEST_F(EstimateCli, ListDeclaresEveryEstimatorsProperties) {
@@ -105,21 +64,21 @@ TEST_F(EstimateCli, EstimatesOnCsvAndJsonFiles) {
 }
 
 TEST_F(EstimateCli, BadSampleFilesNameTheFileAndLine) {
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("r.csv", "1,2\n3,4\n5\n") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("r.csv", "1,2\n3,4\n5\n").string() + " --y " + path("b.txt")),
                         "r.csv:3: ragged row");
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("t.csv", "1,2\n3,abc\n") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("t.csv", "1,2\n3,abc\n").string() + " --y " + path("b.txt")),
                         "t.csv:2: cell 2 (\"abc\") is not a number");
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("n.csv", "1,2\nnan,4\n") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("n.csv", "1,2\nnan,4\n").string() + " --y " + path("b.txt")),
                         "n.csv:2: cell 1 is NaN");
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("e.csv", "# only a comment\n") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("e.csv", "# only a comment\n").string() + " --y " + path("b.txt")),
                         "e.csv: no data rows");
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("j.json", "[[1,2],[3]]") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("j.json", "[[1,2],[3]]").string() + " --y " + path("b.txt")),
                         "j.json: /1: ragged row");
   expect_one_line_error(run("estimate bures_w2_squared --x " + path("missing.csv") + " --y " + path("b.txt")),
                         "missing.csv: cannot open");
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("d3.csv", "1,2,3\n4,5,6\n") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("d3.csv", "1,2,3\n4,5,6\n").string() + " --y " + path("b.txt")),
                         "b.txt: dimension 2 does not match x's 3");
-  expect_one_line_error(run("estimate bures_w2_squared --x " + write("few.csv", "1,2\n3,4\n") + " --y " + path("b.txt")),
+  expect_one_line_error(run("estimate bures_w2_squared --x " + write("few.csv", "1,2\n3,4\n").string() + " --y " + path("b.txt")),
                         "few.csv: a Gaussian fit in d = 2 needs at least 4 points");
 }
 

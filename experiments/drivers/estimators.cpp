@@ -27,6 +27,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "experiments/drivers/common.hpp"
 #include "experiments/drivers/drivers.hpp"
 #include "experiments/estimator_io.hpp"
 #include "lib/rng/philox.hpp"
@@ -41,12 +42,6 @@ using nlohmann::json;
 namespace est = verify::estimators;
 
 namespace {
-
-std::string fmt(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
 
 const est::EstimatorRegistry& builtin_estimators() {
   static const est::EstimatorRegistry reg = [] {
@@ -252,13 +247,7 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
     pe.ylabel = info.returns;
     pe.logx = true;
     reports::Series meas{"mean over " + std::to_string(s.replicas) + " replicas", reports::SeriesStyle::measured, xs, {}, {}, {}};
-    for (long i = 0; i < K; ++i) {
-      std::vector<double> col(values.col(i).data(), values.col(i).data() + s.replicas);
-      const auto iv = verify::stats::two_sided(col, s.alpha_consistent);
-      meas.y.push_back(iv.mean);
-      meas.lo.push_back(iv.lo);
-      meas.hi.push_back(iv.hi);
-    }
+    append_replica_band(values, s.alpha_consistent, meas);
     pe.series = {meas, {"closed form (" + s.truth_name + ")", reports::SeriesStyle::exact, xs, std::vector<double>(xs.size(), s.truth), {}, {}}};
     e.plots.push_back(pe);
     reports::Plot pr;

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "experiments/drivers/common.hpp"
 #include "experiments/drivers/drivers.hpp"
 #include "lib/sde/euler_maruyama.hpp"
 #include "verify/harness/ou.hpp"
@@ -25,12 +26,6 @@ using nlohmann::json;
 namespace vh = verify::harness;
 
 namespace {
-
-std::string fmt(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
 
 void parse_common(const Node& p, vh::OuSetup& s, json& eff) {
   s.dim = static_cast<int>(p.at("dim").integer(1, 1000));
@@ -101,19 +96,6 @@ reports::Experiment base_experiment(const SpecHeader& h, const json& eff) {
   return e;
 }
 
-// Mean over replicas with a two-sided band at the check's alpha, per column.
-void band(const Eigen::MatrixXd& m, double alpha, std::vector<double>& y, std::vector<double>& lo,
-          std::vector<double>& hi, bool absolute) {
-  for (long j = 0; j < m.cols(); ++j) {
-    std::vector<double> col;
-    for (long r = 0; r < m.rows(); ++r) col.push_back(absolute ? std::abs(m(r, j)) : m(r, j));
-    const auto iv = verify::stats::two_sided(col, alpha);
-    y.push_back(iv.mean);
-    lo.push_back(iv.lo);
-    hi.push_back(iv.hi);
-  }
-}
-
 json interval_json(const verify::stats::Interval& iv) {
   return {{"mean", iv.mean}, {"ci", {iv.lo, iv.hi}}, {"sd", iv.sd}, {"n", iv.n}};
 }
@@ -154,7 +136,7 @@ Prepared prepare_weak_order(const ParsedSpec& spec, const std::map<std::string, 
       pl.logx = pl.logy = true;
       reports::Series meas{"measured (coupled, " + std::to_string(s.replicas) + " replicas)",
                            reports::SeriesStyle::measured, s.steps, {}, {}, {}};
-      band(ob.errors, run.alpha_of("weak_error_" + ob.name + "_matches_em_law") / static_cast<double>(s.steps.size()), meas.y, meas.lo, meas.hi, true);
+      append_replica_band(ob.errors, run.alpha_of("weak_error_" + ob.name + "_matches_em_law") / static_cast<double>(s.steps.size()), meas, true);
       reports::Series exact{"exact Euler–Maruyama law", reports::SeriesStyle::exact, s.steps, {}, {}, {}};
       for (double v : ob.em_law_error) exact.y.push_back(std::abs(v));
       const double c1 = std::abs(ob.em_law_error.back()) / s.steps.back();
@@ -219,7 +201,7 @@ Prepared prepare_kl_decay(const ParsedSpec& spec, const std::map<std::string, do
     pl.logy = true;
     reports::Series meas{"measured minus floor (" + std::to_string(s.replicas) + " replicas)",
                          reports::SeriesStyle::measured, r.times, {}, {}, {}};
-    band(r.corrected, 2.0 * s.alpha_bound, meas.y, meas.lo, meas.hi, false);
+    append_replica_band(r.corrected, 2.0 * s.alpha_bound, meas);
     reports::Series exact{"exact law", reports::SeriesStyle::exact, r.times, r.exact, {}, {}};
     reports::Series bound{"LSI bound exp(-2at) KL_0", reports::SeriesStyle::bound, r.times, r.bound, {}, {}};
     reports::Series floor{"estimator floor (upper limit)", reports::SeriesStyle::floor, r.times,

@@ -31,9 +31,7 @@ MeanSe mean_se(const Eigen::VectorXd& t) {
 
 // Self kNN distances of x (k x n) with the duplicate policy of the header: error when the k-th
 // distance is 0 anywhere, warning when only the first one is.
-Eigen::MatrixXd self_distances_checked(const Eigen::MatrixXd& x, int k, const std::string& name,
-                                       Diagnostics& diag) {
-  const KdTree tree(x, name);
+Eigen::MatrixXd self_distances_checked(const KdTree& tree, int k, const std::string& name, Diagnostics& diag) {
   Eigen::MatrixXd dist = tree.knn_distances_self(k);
   long zero_k = 0, zero_1 = 0;
   for (Eigen::Index i = 0; i < dist.cols(); ++i) {
@@ -69,7 +67,7 @@ double log_unit_ball_volume(int d) {
 Estimate knn_entropy(const Eigen::MatrixXd& x, int k) {
   check_k_and_points(x, k, "x");
   Estimate est;
-  const Eigen::MatrixXd dist = self_distances_checked(x, k, "x", est.diagnostics);
+  const Eigen::MatrixXd dist = self_distances_checked(KdTree(x, "x"), k, "x", est.diagnostics);
   const long d = x.rows(), n = x.cols();
   const Eigen::VectorXd terms = static_cast<double>(d) * dist.row(k - 1).transpose().array().log();
   const MeanSe ms = mean_se(terms);
@@ -85,9 +83,10 @@ Estimate knn_kl(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, int k, int l
   sample_checks::check_same_dim(x, "x", y, "y");
   sample_checks::check_min_points(y, "y", l, "for l = " + std::to_string(l) + " nearest neighbours in y");
   Estimate est;
-  const Eigen::MatrixXd rho = self_distances_checked(x, k, "x", est.diagnostics);
+  const KdTree xtree(x, "x");
+  const Eigen::MatrixXd rho = self_distances_checked(xtree, k, "x", est.diagnostics);
   const KdTree ytree(y, "y");
-  const Eigen::MatrixXd nu = ytree.knn_distances(x, l, "x");
+  const Eigen::MatrixXd nu = ytree.knn_distances(x, l, "x", &xtree.spatial_order());
   long zero_nu = 0;
   for (Eigen::Index i = 0; i < nu.cols(); ++i) zero_nu += nu(l - 1, i) == 0.0;
   if (zero_nu > 0)
@@ -123,7 +122,7 @@ Estimate knn_kl_to_target_values(const Eigen::MatrixXd& x, const Eigen::VectorXd
   if (normalization.log_z && !std::isfinite(*normalization.log_z))
     throw std::invalid_argument("normalization: log_z must be finite");
   Estimate est;
-  const Eigen::MatrixXd dist = self_distances_checked(x, k, "x", est.diagnostics);
+  const Eigen::MatrixXd dist = self_distances_checked(KdTree(x, "x"), k, "x", est.diagnostics);
   const long d = x.rows(), n = x.cols();
   const Eigen::VectorXd terms =
       -static_cast<double>(d) * dist.row(k - 1).transpose().array().log() - log_target_at_x.array();

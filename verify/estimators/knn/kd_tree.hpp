@@ -6,7 +6,7 @@
 // x_i to its k nearest OTHER points; exact duplicates of x_i are other points (distance 0).
 //
 // Method: a kd-tree (nanoflann 1.4, KDTreeSingleIndexAdaptor over the column-major matrix with
-// the L2 metric, leaf size 10, exact search: eps = 0), built serially; queries run in parallel
+// the L2 metric, leaf size 16 (d = 3, n = 1e5: 4, 10, 16, 20, 32 within noise of each other), exact search: eps = 0), built serially; queries run in parallel
 // with OpenMP from 16384 queries up (serially below: not worth a parallel region), each query
 // writing only its own column, so results are identical for any thread count. nanoflann stays
 // out of this header (pimpl).
@@ -20,6 +20,7 @@
 #include <Eigen/Core>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ldbench::verify::estimators {
 
@@ -38,8 +39,14 @@ class KdTree {
 
   // k x nq matrix: column j = ascending distances from queries.col(j) to its k nearest
   // reference points. Needs size() >= k.
+  // `order` (optional, a permutation of 0..nq-1) is the order the queries are processed in: pass
+  // another tree's spatial_order() when the queries are that tree's points, so consecutive
+  // queries are close and hit the same nodes (faster; the result is the same).
   Eigen::MatrixXd knn_distances(const Eigen::MatrixXd& queries, int k,
-                                const std::string& queries_name = "queries") const;
+                                const std::string& queries_name = "queries",
+                                const std::vector<long>* order = nullptr) const;
+  // The caller's column indices in the tree's leaf order (spatially coherent).
+  const std::vector<long>& spatial_order() const;
   // k x n matrix: column i = ascending distances from point i to its k nearest other points.
   // Needs size() >= k + 1.
   Eigen::MatrixXd knn_distances_self(int k) const;

@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "lib/parallel.hpp"
 #include "verify/estimators/ot/common.hpp"
 
 namespace ldbench::verify::estimators {
@@ -31,21 +32,13 @@ constexpr long kMaxKernelEntries = 1L << 28;  // 2 GiB of kernel
 // would dominate. Results do not depend on the thread count either way.
 constexpr long kParallelMinEntries = 1L << 18;
 
-int resolve_threads(int requested) {
-#ifdef _OPENMP
-  return requested > 0 ? requested : omp_get_max_threads();
-#else
-  (void)requested;
-  return 1;
-#endif
-}
 
 class Solver {
  public:
   Solver(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
          const SinkhornOptions& opt)
       : x_(x), yt_(y.transpose()), a_(a), b_(b), opt_(opt), n_(x.cols()), m_(y.cols()), d_(x.rows()),
-        threads_(x.cols() * y.cols() >= kParallelMinEntries ? resolve_threads(opt.threads) : 1),
+        threads_(x.cols() * y.cols() >= kParallelMinEntries ? lib::resolve_threads(opt.threads) : 1),
         symmetric_(x.rows() == y.rows() && x.cols() == y.cols() && x == y && a == b) {}
 
   SinkhornResult run(double eps);
@@ -68,6 +61,9 @@ class Solver {
   long iterations_ = 0;
 
   // C_i· (row i of the cost) into `out` (length m), summed over coordinates in order.
+  // fn(i, c) for every row i with c = the cost row C(x_i, .), rows in parallel (threads_).
+  template <class RowFn>
+  void for_each_cost_row(RowFn fn) const;
   void cost_row(long i, Eigen::ArrayXd& out) const {
     out.setZero();
     for (long k = 0; k < d_; ++k) out += (yt_.col(k).array() - x_(k, i)).square();
@@ -88,8 +84,8 @@ class Solver {
   double iterate_symmetric(double tol, long max_local, double& col_err);
 };
 
-void Solver::build_kernel() {
-  const double inv = 1.0 / eps_;
+template <class RowFn>
+void Solver::for_each_cost_row(RowFn fn) const {
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads_) if (threads_ > 1)
 #endif
@@ -100,11 +96,18 @@ void Solver::build_kernel() {
 #endif
     for (long i = 0; i < n_; ++i) {
       cost_row(i, c);
-      const Eigen::ArrayXd z = ((gbar_.array() + fbar_[i]) - c) * inv;
-      const Eigen::ArrayXd e = z.exp();
-      k_.row(i) = (e < kFlush).select(0.0, e).matrix().transpose();
+      fn(i, c);
     }
   }
+}
+
+void Solver::build_kernel() {
+  const double inv = 1.0 / eps_;
+  for_each_cost_row([&](long i, const Eigen::ArrayXd& c) {
+    const Eigen::ArrayXd z = ((gbar_.array() + fbar_[i]) - c) * inv;
+    const Eigen::ArrayXd e = z.exp();
+    k_.row(i) = (e < kFlush).select(0.0, e).matrix().transpose();
+  });
 }
 
 void Solver::absorb() {
@@ -389,19 +392,9 @@ SinkhornResult Solver::run(double eps) {
 
   Eigen::VectorXd row_cost(n_);
   const Eigen::ArrayXd bv = b_.array() * v_.array();
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads_) if (threads_ > 1)
-#endif
-  {
-    Eigen::ArrayXd c(m_);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (long i = 0; i < n_; ++i) {
-      cost_row(i, c);
-      row_cost[i] = a_[i] * u_[i] * (k_.row(i).array().transpose() * bv * c).sum();
-    }
-  }
+  for_each_cost_row([&](long i, const Eigen::ArrayXd& c) {
+    row_cost[i] = a_[i] * u_[i] * (k_.row(i).array().transpose() * bv * c).sum();
+  });
   res.transport_cost.value = row_cost.sum();
   res.objective = (r * res.f.array()).sum() + (cs * res.g.array()).sum();
   res.dual_objective = a_.dot(res.f) + b_.dot(res.g) - eps_ * (r.sum() - 1.0);
