@@ -135,12 +135,9 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
   }
   const double bytes = static_cast<double>(s.sizes.back()) * static_cast<double>(d) * 8.0 * 4.0;
   if (bytes > 4.0 * (1ull << 30)) pn.at("sizes").fail("the largest size needs " + fmt(bytes / (1ull << 30)) + " GiB", "keep n x d x 32 bytes <= 4 GiB");
-  if (info.cost.find("n²") != std::string::npos || info.cost.find("n^3") != std::string::npos ||
-      info.cost.find("n³") != std::string::npos) {
-    if (s.sizes.back() > 20000)
-      pn.at("sizes").fail(s.estimator + " costs " + info.cost + "; n = " + std::to_string(s.sizes.back()) + " is too large",
-                          "keep the largest size <= 20000 for quadratic or cubic estimators");
-  }
+  if (s.sizes.back() > info.max_points)
+    pn.at("sizes").fail(s.estimator + " accepts at most " + std::to_string(info.max_points) + " points (cost " + info.cost +
+                        "); n = " + std::to_string(s.sizes.back()) + " is too large", "lower the largest size");
   s.groups = static_cast<int>(pn.integer_or("groups", 5, 2, 1000));
   s.replicas = spec.header.replicas;
   if (s.replicas % s.groups != 0 || s.replicas / s.groups < 2)

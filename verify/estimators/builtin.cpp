@@ -43,7 +43,7 @@ void register_gaussian_closed_forms(EstimatorRegistry& reg) {
            "KL(N(x̄, Ŝ) || pi) in nats, pi the Gaussian target",
            "Moment-matched Gaussian (sample mean, unbiased covariance), closed-form KL from theory/gaussian.hpp. "
            "Consistent only when the sampled law is Gaussian; positive bias ≈ d(d+3)/(4n) at p = pi.",
-           Needs{.gaussian_target = true}, false, false, "O(n d² + d³)", {}},
+           Needs{.gaussian_target = true}, false, false, "O(n d² + d³)", 100000000L, {}},
           [](const EstimatorInput& in, const Params&) {
             return Estimate{theory::kl(fit_gaussian(*in.x, "x"), *in.target->gaussian), std::nullopt, {}};
           });
@@ -51,7 +51,7 @@ void register_gaussian_closed_forms(EstimatorRegistry& reg) {
            "W2 squared between the Gaussian fits of x and y (squared distance units)",
            "Bures–Wasserstein closed form ||m1-m2||² + tr(S1 + S2 - 2(S2^{1/2} S1 S2^{1/2})^{1/2}) on fitted "
            "moments (Dowson & Landau 1982). Exact W2² between the fits; for Gaussian laws a consistent estimate.",
-           Needs{.y = true}, false, false, "O((n + m) d² + d³)", {}},
+           Needs{.y = true}, false, false, "O((n + m) d² + d³)", 100000000L, {}},
           [](const EstimatorInput& in, const Params&) {
             return Estimate{theory::w2_squared(fit_gaussian(*in.x, "x"), fit_gaussian(*in.y, "y")), std::nullopt, {}};
           });
@@ -65,13 +65,13 @@ void register_knn(EstimatorRegistry& reg) {
   reg.add({"knn_entropy", "differential entropy H(p) = -∫ p log p in nats (ldbench's Ent = -H)",
            "Kozachenko–Leonenko k-NN estimator (1987), k-th neighbour form; kd-tree (nanoflann). Negative bias that "
            "grows with k and d (verify/estimators/knn/entropy_kl.hpp has the measured table).",
-           Needs{}, false, false, "O(n log n) expected, small d",
+           Needs{}, false, false, "O(n log n) expected, small d", 50000000L,
            {neighbours("k", "neighbour order; 5 lowers the variance, 1 has half the bias for d >= 3")}},
           [](const EstimatorInput& in, const Params& p) { return knn_entropy(*in.x, static_cast<int>(p.integer("k"))); });
   reg.add({"knn_kl", "KL(p||q) in nats, x ~ p, y ~ q",
            "Wang, Kulkarni & Verdú (2009) / Pérez-Cruz (2008) k-NN estimator with the digamma correction "
            "psi(k) - psi(l) for unequal orders; kd-tree (nanoflann), parallel queries.",
-           Needs{.y = true}, false, false, "O((n + m) log(n + m)) expected, small d",
+           Needs{.y = true}, false, false, "O((n + m) log(n + m)) expected, small d", 50000000L,
            {neighbours("k", "neighbour order within x"), neighbours("l", "neighbour order from x into y")}},
           [](const EstimatorInput& in, const Params& p) {
             return knn_kl(*in.x, *in.y, static_cast<int>(p.integer("k")), static_cast<int>(p.integer("l")));
@@ -79,7 +79,7 @@ void register_knn(EstimatorRegistry& reg) {
   reg.add({"knn_kl_to_target", "KL(p||pi) in nats, pi the target with a known (normalized) log density",
            "-H(p) by Kozachenko–Leonenko minus the sample mean of log pi(x_i); an unnormalized log density returns "
            "KL - log Z with a warning.",
-           Needs{.log_density = true}, false, false, "O(n log n) + n log-density evaluations",
+           Needs{.log_density = true}, false, false, "O(n log n) + n log-density evaluations", 50000000L,
            {neighbours("k", "neighbour order")}},
           [](const EstimatorInput& in, const Params& p) {
             TargetNormalization norm;
@@ -97,7 +97,7 @@ void register_kernel(EstimatorRegistry& reg) {
   reg.add({"mmd2", "MMD squared (unbiased U-statistic; can be negative), kernel units",
            "Gretton et al. (2012) unbiased MMD² with Gaussian or IMQ kernel, median-heuristic bandwidth; standard "
            "error from the U-statistic's linear term.",
-           Needs{.y = true}, false, true, "O((n + m)² d)", mmd_params},
+           Needs{.y = true}, false, true, "O((n + m)² d)", 200000L, mmd_params},
           [](const EstimatorInput& in, const Params& p) {
             MmdOptions o;
             o.kernel = p.text("kernel") == "imq" ? MmdKernel::imq : MmdKernel::gaussian;
@@ -108,7 +108,7 @@ void register_kernel(EstimatorRegistry& reg) {
   reg.add({"ksd2", "kernel Stein discrepancy squared (U-statistic; can be negative)",
            "Liu, Lee & Jordan (2016); Gorham & Mackey (2017): IMQ kernel (c² + ||x-y||²)^beta with the target "
            "score; OpenMP rows, identical for any thread count.",
-           Needs{.score = true}, false, true, "O(n² d)",
+           Needs{.score = true}, false, true, "O(n² d)", 200000L,
            {{"c", Type::real, 1.0, 1e-12, 1e300, {}, "IMQ scale c > 0"},
             {"beta", Type::real, -0.5, -1.0 + 1e-12, -1e-12, {}, "IMQ exponent, -1 < beta < 0"}}},
           [](const EstimatorInput& in, const Params& p) {
@@ -120,7 +120,7 @@ void register_kernel(EstimatorRegistry& reg) {
   reg.add({"fisher_kde", "relative Fisher information I(p||pi) = E_p||∇log p - ∇log pi||²",
            "Leave-one-out Gaussian KDE score of p with Silverman's bandwidth h = s (4/((d+2) n))^{1/(d+4)}, "
            "then the sample mean; biased upward (smoothing), see verify/estimators/kernel/fisher.hpp.",
-           Needs{.score = true}, false, false, "O(n² d)",
+           Needs{.score = true}, false, false, "O(n² d)", 200000L,
            {{"bandwidth", Type::real, 0.0, 0.0, 1e300, {}, "KDE bandwidth h; 0 = Silverman's rule"}}},
           [](const EstimatorInput& in, const Params& p) {
             std::optional<double> h;
@@ -137,7 +137,7 @@ void register_ot(EstimatorRegistry& reg) {
   reg.add({"w2_1d", "W2 squared between 1-D weighted empirical measures (squared distance units), exact",
            "Quantile (monotone) coupling: sorted atoms, merged cumulative weights, exact integral of "
            "|F^{-1}(u) - G^{-1}(u)|² du. Unequal sizes and weights allowed.",
-           Needs{.y = true}, true, false, "O((n + m) log(n + m))", {}},
+           Needs{.y = true}, true, false, "O((n + m) log(n + m))", 100000000L, {}},
           [](const EstimatorInput& in, const Params&) {
             if (in.x->rows() != 1) throw std::invalid_argument("x: w2_1d is one-dimensional; use w2_exact for d > 1");
             if (!in.wx && !in.wy) return w2_squared_1d(*in.x, *in.y);
@@ -147,7 +147,7 @@ void register_ot(EstimatorRegistry& reg) {
            "Equal sizes and uniform weights: Jonker–Volgenant shortest augmenting path assignment; otherwise the "
            "network simplex on the transportation problem (Peyré & Cuturi 2019, ch. 3). Both return duals; the "
            "certificate is checked in the tests.",
-           Needs{.y = true}, true, false, "O(n³) (assignment); problem dependent pivots (network simplex)",
+           Needs{.y = true}, true, false, "O(n³) (assignment); problem dependent pivots (network simplex)", 20000L,
            {{"method", Type::text, std::string("auto"), 0, 0, {"auto", "assignment", "network_simplex"},
              "auto: assignment for equal sizes and uniform weights, network simplex otherwise"},
             {"max_iterations", Type::integer, 50000000L, 1, 1e12, {}, "network simplex pivot cap (converged = false when hit)"}}},
@@ -178,7 +178,7 @@ void register_ot(EstimatorRegistry& reg) {
   reg.add({"sinkhorn_cost", "<P, C> of the entropic plan at eps (squared distance units; >= W2², = POT ot.sinkhorn2)",
            "Log-domain stabilized Sinkhorn with eps-scaling and Anderson acceleration (Schmitzer 2019), "
            "squared Euclidean cost; deterministic for any thread count.",
-           Needs{.y = true}, true, false, "O(n m) memory, O(n m) per iteration", sinkhorn_params},
+           Needs{.y = true}, true, false, "O(n m) memory, O(n m) per iteration", 20000L, sinkhorn_params},
           [options](const EstimatorInput& in, const Params& p) {
             return sinkhorn_w2_squared(*in.x, *in.y, weights_or_uniform(in.wx, in.x->cols()),
                                        weights_or_uniform(in.wy, in.y->cols()), p.real("eps"), options(p))
@@ -187,7 +187,7 @@ void register_ot(EstimatorRegistry& reg) {
   reg.add({"sinkhorn_divergence", "debiased Sinkhorn divergence S_eps = OT_eps(a,b) - ½OT_eps(a,a) - ½OT_eps(b,b) (squared distance units)",
            "Genevay et al. (2018), Feydy et al. (2019): three log-domain Sinkhorn solves; >= 0, 0 for equal "
            "measures, -> W2² as eps -> 0.",
-           Needs{.y = true}, true, false, "3 Sinkhorn solves", sinkhorn_params},
+           Needs{.y = true}, true, false, "3 Sinkhorn solves", 20000L, sinkhorn_params},
           [options](const EstimatorInput& in, const Params& p) {
             return sinkhorn_divergence_w2_squared(*in.x, *in.y, weights_or_uniform(in.wx, in.x->cols()),
                                                   weights_or_uniform(in.wy, in.y->cols()), p.real("eps"), options(p))

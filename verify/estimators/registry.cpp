@@ -8,6 +8,8 @@ namespace ldbench::verify::estimators {
 void EstimatorRegistry::add(EstimatorInfo info, EstimatorFn fn) {
   if (info.name.empty()) throw std::invalid_argument("estimator: empty name");
   if (!fn) throw std::invalid_argument("estimator " + info.name + ": no function given");
+  if (info.max_points < 2)
+    throw std::invalid_argument("estimator " + info.name + ": max_points must be >= 2 (the largest sample size it accepts)");
   if (auto it = entries_.find(info.name); it != entries_.end())
     throw std::invalid_argument("estimator " + info.name + ": already registered by " + it->second.info.origin +
                                 "; " + info.origin + " must use another name");
@@ -45,6 +47,14 @@ Estimate EstimatorRegistry::run(const std::string& name, const EstimatorInput& i
   const Needs& n = e.info.needs;
   if (!in.x || in.x->cols() == 0) throw std::invalid_argument("x: no sample given");
   const long d = in.x->rows();
+  auto check_size = [&](const Eigen::MatrixXd& m, const char* which) {
+    if (m.cols() > e.info.max_points)
+      throw std::invalid_argument(std::string(which) + ": n = " + std::to_string(m.cols()) + " exceeds " + name +
+                                  "'s limit of " + std::to_string(e.info.max_points) + " points (cost " + e.info.cost +
+                                  "); subsample");
+  };
+  check_size(*in.x, "x");
+  if (in.y) check_size(*in.y, "y");
   if (n.y) {
     if (!in.y || in.y->cols() == 0) throw std::invalid_argument("y: " + name + " compares two samples; give y");
     if (in.y->rows() != d)

@@ -63,6 +63,10 @@ struct EstimatorInfo {
   bool accepts_weights = false;
   bool unbiased = false;    // unbiased estimate of `returns` (consistent-only otherwise)
   std::string cost;         // "O(n^3)", "O(n^2 d)", ...
+  // The largest sample size (n, and m for y) accepted: one call must fit in about 4 GiB and run
+  // in minutes. run() refuses larger inputs ("x: n = ... exceeds ..."); specs are checked
+  // against it when they are loaded.
+  long max_points = 0;
   std::vector<ParamSpec> params;
   std::string origin = "builtin";  // "builtin" or the plugin's path
 };

@@ -21,6 +21,8 @@ EstimatorRegistry toy_registry(bool* ran = nullptr) {
   info.name = "toy";
   info.returns = "mean of x's first coordinate times scale";
   info.needs.y = false;
+  info.cost = "O(n)";
+  info.max_points = 1000;
   info.params = {{"scale", ParamSpec::Type::real, 2.0, 0.0, 10.0, {}, "multiplier"},
                  {"mode", ParamSpec::Type::text, std::string("a"), 0, 0, {"a", "b"}, "unused"}};
   reg.add(info, [ran](const EstimatorInput& in, const Params& p) {
@@ -62,9 +64,26 @@ TEST(EstimatorRegistry, DuplicateNamesAreRefusedNamingBothOrigins) {
   EstimatorInfo dup;
   dup.name = "toy";
   dup.origin = "plugin.so";
+  dup.max_points = 10;
   EXPECT_TRUE(throws_invalid_argument_naming(
       [&] { reg.add(dup, [](const EstimatorInput&, const Params&) { return Estimate{}; }); },
       "estimator toy: already registered by builtin; plugin.so must use another name"));
+}
+
+TEST(EstimatorRegistry, SizeLimitIsDeclaredAndEnforced) {
+  auto reg = toy_registry();
+  EstimatorInfo nolimit;
+  nolimit.name = "no_limit";
+  EXPECT_TRUE(throws_invalid_argument_naming(
+      [&] { reg.add(nolimit, [](const EstimatorInput&, const Params&) { return Estimate{}; }); },
+      "estimator no_limit: max_points must be >= 2"));
+  const Eigen::MatrixXd big = Eigen::MatrixXd::Ones(1, 1001), ok = Eigen::MatrixXd::Ones(1, 1000);
+  EstimatorInput in;
+  in.x = &ok;
+  EXPECT_NO_THROW(reg.run("toy", in, reg.with_defaults("toy")));
+  in.x = &big;
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { reg.run("toy", in, reg.with_defaults("toy")); },
+                                             "x: n = 1001 exceeds toy's limit of 1000 points (cost O(n)); subsample"));
 }
 
 TEST(EstimatorRegistry, InputsAreCheckedAgainstTheDeclaration) {

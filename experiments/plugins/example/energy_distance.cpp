@@ -46,6 +46,7 @@ LDBENCH_PLUGIN(host) {
   info.needs.y = true;
   info.unbiased = true;
   info.cost = "O((n + m)² d)";
+  info.max_points = 100000;  // n + m pairs of distances: minutes at 1e5
   info.origin = host.plugin_path;
   host.estimators->add(info, energy_distance);
 }
