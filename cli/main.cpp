@@ -15,6 +15,7 @@
 #include "experiments/calculator.hpp"
 #include "experiments/drivers/drivers.hpp"
 #include "experiments/estimator_io.hpp"
+#include "experiments/catalogues.hpp"
 #include "experiments/plugin_loader.hpp"
 #include "experiments/suite.hpp"
 #include "lib/parallel.hpp"
@@ -400,10 +401,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    verify::estimators::EstimatorRegistry estimators;
-    verify::estimators::register_builtin_estimators(estimators);
+    experiments::Catalogues& cat = experiments::catalogues();
+    const verify::estimators::EstimatorRegistry& estimators = cat.estimators;
     PluginHost host;
-    host.estimators = &estimators;
+    host.estimators = &cat.estimators;
+    host.potentials = &cat.potentials;
     for (const auto& p : plugins) experiments::load_plugin(p, host);
     if (*estimate_cmd) return estimate(estimators, est_args);
     if (*list) return list_catalogue();

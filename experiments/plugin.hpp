@@ -1,4 +1,5 @@
-// The plugin interface: how a shared module adds estimators to ldbench without editing the core.
+// The plugin interface: how a shared module adds estimators or potentials to ldbench without
+// editing the core.
 //
 // A plugin is a Meson `shared_module` built against these headers. It exports exactly one
 // symbol, declared with LDBENCH_PLUGIN below:
@@ -16,14 +17,16 @@
 // See README, "Writing an estimator plugin", and experiments/plugins/example/ for a complete one.
 #pragma once
 
+#include "lib/potentials/potential.hpp"
 #include "verify/estimators/registry.hpp"
 
 namespace ldbench {
 
-inline constexpr int kPluginAbiVersion = 1;
+inline constexpr int kPluginAbiVersion = 2;  // 2: PluginHost gained `potentials`
 
 struct PluginHost {
   verify::estimators::EstimatorRegistry* estimators = nullptr;
+  lib::potentials::PotentialRegistry* potentials = nullptr;  // targets U for Fokker–Planck / Langevin kinds
   const char* plugin_path = "";  // set by the host; use it as EstimatorInfo::origin
 };
 

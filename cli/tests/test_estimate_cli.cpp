@@ -107,6 +107,25 @@ TEST_F(EstimateCli, ExamplePluginLoadsAndRuns) {
   expect_one_line_error(run("estimate energy_distance --x " + path("a.csv") + " --y " + path("b.txt")), "unknown estimator");
 }
 
+// A spec may name a plugin's estimator: estimator_convergence on the energy distance of two equal
+// laws (truth 0), run with --plugin; without it the spec is refused at load time, nothing written.
+TEST_F(EstimateCli, SpecsCanUsePluginEstimators) {
+  const std::string plugin = env("LDBENCH_EXAMPLE_PLUGIN");
+  ASSERT_FALSE(plugin.empty());
+  const std::string spec = write("energy.json", R"({"name": "energy_null", "kind": "estimator_convergence", "seed": 3,
+    "replicas": 12, "params": {"estimator": "energy_distance", "p": {"mean": [0, 0], "cov": 1},
+    "q": {"mean": [0, 0], "cov": 1}, "truth": "zero", "sizes": [50, 100, 200], "groups": 4, "min_rate": 0.5},
+    "checks": {"consistent_at_largest_n": {"alpha": 1e-4}, "error_rate": {"alpha": 1e-4}}})").string();
+  const Result r = run("--plugin '" + plugin + "' run '" + spec + "' --out " + path("rep"));
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const auto rep = nlohmann::json::parse(slurp(path("rep") + "/report.json"));
+  EXPECT_EQ(rep["experiments"][0]["params"]["estimator"], "energy_distance");
+  const Result bad = run("run '" + spec + "' --out " + path("rep2"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("energy_distance"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(path("rep2")));
+}
+
 TEST_F(EstimateCli, BadPluginsAreRefused) {
   const std::string good = env("LDBENCH_EXAMPLE_PLUGIN");
   expect_one_line_error(run("--plugin '" + env("LDBENCH_BAD_ABI_PLUGIN") + "' estimate --list"), "built for plugin ABI 42");

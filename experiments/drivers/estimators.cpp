@@ -27,6 +27,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "experiments/catalogues.hpp"
 #include "experiments/drivers/common.hpp"
 #include "experiments/drivers/drivers.hpp"
 #include "experiments/estimator_io.hpp"
@@ -42,15 +43,6 @@ using nlohmann::json;
 namespace est = verify::estimators;
 
 namespace {
-
-const est::EstimatorRegistry& builtin_estimators() {
-  static const est::EstimatorRegistry reg = [] {
-    est::EstimatorRegistry r;
-    est::register_builtin_estimators(r);
-    return r;
-  }();
-  return reg;
-}
 
 json gaussian_json(const theory::Gaussian& g) {
   json cov = json::array();
@@ -101,7 +93,7 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
   const Node pn = params_node(spec);
   pn.object_with({"estimator", "estimator_params", "p", "q", "truth", "sizes", "groups", "min_rate", "mutant"});
   Setup s;
-  const auto& reg = builtin_estimators();
+  const auto& reg = catalogues().estimators;
   s.estimator = pn.at("estimator").one_of(reg.names());
   const est::EstimatorInfo& info = *reg.find(s.estimator);
   s.params = params_from_json(info.params, pn.has("estimator_params") ? pn.at("estimator_params").raw() : json(),
@@ -164,7 +156,7 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
     e.params = eff;
     e.seed = h.seed;
     e.replicas = h.replicas;
-    const auto& reg = builtin_estimators();
+    const auto& reg = catalogues().estimators;
     theory::Gaussian px = s.p;
     if (s.mutant == "x_from_perturbed_p") {
       px.mean.array() += 0.1;

@@ -2,8 +2,10 @@
 
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -83,10 +85,37 @@ Estimate knn_kl(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, int k, int l
   sample_checks::check_same_dim(x, "x", y, "y");
   sample_checks::check_min_points(y, "y", l, "for l = " + std::to_string(l) + " nearest neighbours in y");
   Estimate est;
-  const KdTree xtree(x, "x");
-  const Eigen::MatrixXd rho = self_distances_checked(xtree, k, "x", est.diagnostics);
-  const KdTree ytree(y, "y");
-  const Eigen::MatrixXd nu = ytree.knn_distances(x, l, "x", &xtree.spatial_order());
+  // The two trees are independent: build them side by side on two threads for large samples
+  // (tree building is serial inside nanoflann). Inputs were validated above, so construction does
+  // not throw here; should it, the exception is carried out of the parallel region.
+  std::optional<KdTree> xtree, ytree;
+  std::exception_ptr failure;
+  auto build = [&](std::optional<KdTree>& t, const Eigen::MatrixXd& m, const char* name) {
+    try {
+      t.emplace(m, name);
+    } catch (...) {
+#ifdef _OPENMP
+#pragma omp critical(ldbench_knn_build)
+#endif
+      failure = std::current_exception();
+    }
+  };
+#ifdef _OPENMP
+#pragma omp parallel sections num_threads(2) if (x.cols() + y.cols() >= 65536)
+#endif
+  {
+#ifdef _OPENMP
+#pragma omp section
+#endif
+    build(xtree, x, "x");
+#ifdef _OPENMP
+#pragma omp section
+#endif
+    build(ytree, y, "y");
+  }
+  if (failure) std::rethrow_exception(failure);
+  const Eigen::MatrixXd rho = self_distances_checked(*xtree, k, "x", est.diagnostics);
+  const Eigen::MatrixXd nu = ytree->knn_distances(x, l, "x", &xtree->spatial_order());
   long zero_nu = 0;
   for (Eigen::Index i = 0; i < nu.cols(); ++i) zero_nu += nu(l - 1, i) == 0.0;
   if (zero_nu > 0)
