@@ -17,6 +17,8 @@ namespace ldbench::verify::estimators {
 
 namespace {
 
+Estimate fisher_on_grid(const EstimatorInput& in);  // below
+
 using Type = ParamSpec::Type;
 
 // Sample mean and unbiased covariance of a d x n sample (n > d + 1 so the fit is SPD a.s.).
@@ -127,6 +129,31 @@ void register_kernel(EstimatorRegistry& reg) {
             if (p.real("bandwidth") > 0) h = p.real("bandwidth");
             return relative_fisher_kde(*in.x, in.target->score, h);
           });
+  reg.add({"fisher_grid", "relative Fisher information I(p||pi) of a 1-D density given on a uniform grid (exact up to O(dx²))",
+           "x = the grid nodes (1-D, increasing, uniform spacing dx), wx = the probability of each node (density times "
+           "dx, summing to 1); second-order finite differences and the trapezoid rule, see "
+           "verify/estimators/kernel/fisher.hpp (relative_fisher_grid).",
+           Needs{.score = true}, true, false, "O(N)", 100000000L, {}},
+          [](const EstimatorInput& in, const Params&) { return fisher_on_grid(in); });
+}
+
+// fisher_grid: the sample is a grid, the weights its density. Checks what the registry cannot:
+// one dimension, a uniform increasing grid, weights present.
+Estimate fisher_on_grid(const EstimatorInput& in) {
+  const Eigen::MatrixXd& x = *in.x;
+  if (x.rows() != 1) throw std::invalid_argument("x: fisher_grid takes 1-D grid nodes, got dimension " + std::to_string(x.rows()));
+  if (!in.wx) throw std::invalid_argument("wx: fisher_grid needs the grid density as weights (density times dx per node)");
+  const long N = x.cols();
+  if (N < 3) throw std::invalid_argument("x: fisher_grid needs at least 3 grid nodes, got " + std::to_string(N));
+  const double dx = (x(0, N - 1) - x(0, 0)) / static_cast<double>(N - 1);
+  if (!(dx > 0)) throw std::invalid_argument("x: grid nodes must increase");
+  for (long i = 1; i < N; ++i)
+    if (std::abs((x(0, i) - x(0, i - 1)) - dx) > 1e-9 * dx)
+      throw std::invalid_argument("x: grid spacing is not uniform at node " + std::to_string(i) + " (expected " +
+                                  std::to_string(dx) + ")");
+  Eigen::VectorXd score(N);
+  for (long i = 0; i < N; ++i) score(i) = in.target->score(x.col(i))(0);
+  return relative_fisher_grid(*in.wx / dx, dx, score);
 }
 
 Eigen::VectorXd weights_or_uniform(const Eigen::VectorXd* w, long n) {
