@@ -26,6 +26,7 @@ std::vector<std::string> KindRegistry::names() const {
 void register_builtin_kinds(KindRegistry& r) {
   drivers::register_ou_kinds(r);
   drivers::register_estimator_kinds(r);
+  drivers::register_fp_kinds(r);
 }
 
 namespace {
