@@ -32,6 +32,10 @@ enum class StreamTag : std::uint32_t {
   brownian = 2,          // Brownian increments of SDE integrators
   coupling = 3,          // extra normals of coupled exact solutions (weak-order checks)
   reference_sample = 4,  // exact samples of a target (estimator noise floors)
+  langevin_noise = 5,    // Gaussian noise xi_k of the Langevin samplers (lib/langevin)
+  minibatch = 6,         // mini-batch indices of SGLD / SVRG-LD / SARAH-LD (lib/langevin)
+  metropolis = 7,        // MALA accept/reject uniforms (lib/langevin)
+  model_data = 8,        // synthetic data sets and finite-sum splits (lib/models)
 };
 
 struct Key {
