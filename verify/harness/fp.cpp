@@ -235,7 +235,10 @@ UlaGridResult run_ula_grid(const UlaGridSetup& s, const std::function<void(int, 
   // noise_sqrt_eta: x_{k+1} = x_k - eta U' + sqrt(eta) xi, i.e. sigma = 1 instead of sqrt(2 lambda).
   const double sigma = s.mutant == ParticleMutant::noise_sqrt_eta ? 1.0 : std::sqrt(2.0 * s.lambda);
   sde.sigma = [sigma](double) { return sigma; };
+  res.last_sample.assign(K, {});
+  using clock = std::chrono::steady_clock;
   for (int r = 0; r < R; ++r) {
+    const auto t0 = clock::now();
     const lib::sde::Ensemble X0 = lib::sde::sample_initial(s.start, s.particles, s.seed, static_cast<std::uint32_t>(r), 0, s.threads);
     for (std::size_t k = 0; k < K; ++k) {
       const double eta = s.etas[k];
@@ -248,18 +251,28 @@ UlaGridResult run_ula_grid(const UlaGridSetup& s, const std::function<void(int, 
       o.threads = s.threads;
       lib::sde::Ensemble X = X0;
       std::size_t j = 0;
-      lib::sde::euler_maruyama(sde, X, o, obs, [&](std::uint32_t, double, const lib::sde::Ensemble& Xk) {
-        std::vector<double> v(Xk.data(), Xk.data() + Xk.size());
-        if (k + 1 == K && j + 1 == T) res.pooled_last.insert(res.pooled_last.end(), v.begin(), v.end());
-        res.w2_ula[k](r, static_cast<long>(j)) = fp::w2_squared_1d_sample(s.grid, s.grid_densities[j], std::move(v));
-        ++j;
-      });
+      try {
+        lib::sde::euler_maruyama(sde, X, o, obs, [&](std::uint32_t, double, const lib::sde::Ensemble& Xk) {
+          std::vector<double> v(Xk.data(), Xk.data() + Xk.size());
+          if (r == 0 && j + 1 == T) res.last_sample[k] = v;
+          res.w2_ula[k](r, static_cast<long>(j)) = fp::w2_squared_1d_sample(s.grid, s.grid_densities[j], std::move(v));
+          ++j;
+        });
+      } catch (const lib::sde::NumericalBlowUp& ex) {
+        throw std::runtime_error("ULA particles blew up (non-finite state) at eta = " + std::to_string(eta) + ", replica " +
+                                 std::to_string(r) + ", step " + std::to_string(ex.step) + " (t = " + std::to_string(ex.time) +
+                                 "), particle " + std::to_string(ex.particle) + " (particle_mutant " + particle_mutant_name(s.mutant) +
+                                 ")");
+      }
     }
+    const auto t1 = clock::now();
     for (std::size_t j = 0; j < T; ++j) {
       auto y = sample_grid_density(s.grid, s.grid_densities[j], s.particles, s.seed, static_cast<std::uint32_t>(r),
                                    static_cast<std::uint32_t>(j));
       res.w2_exact(r, static_cast<long>(j)) = fp::w2_squared_1d_sample(s.grid, s.grid_densities[j], std::move(y));
     }
+    res.seconds_particles += std::chrono::duration<double>(t1 - t0).count();
+    res.seconds_exact += std::chrono::duration<double>(clock::now() - t1).count();
     if (progress) progress(r + 1, R);
   }
   return res;

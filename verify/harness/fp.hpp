@@ -129,12 +129,17 @@ struct UlaGridSetup {
 struct UlaGridResult {
   // [eta index] replicas x record times: W2²(ULA sample of replica r, grid density at t_j).
   std::vector<Eigen::MatrixXd> w2_ula;
-  Eigen::MatrixXd w2_exact;          // replicas x record times: W2²(exact sample, grid density)
-  std::vector<double> pooled_last;   // ULA samples at the smallest eta and the last time, all replicas pooled
+  Eigen::MatrixXd w2_exact;  // replicas x record times: W2²(exact sample, grid density)
+  // [eta index] the ULA sample of replica 0 at the last record time (for the histogram plots).
+  std::vector<std::vector<double>> last_sample;
+  double seconds_particles = 0, seconds_exact = 0;
 };
 
 // Runs every replica and eta (replica r, eta k: initial sample from the initial-law stream at
-// replica r, Brownian increments at replica counter r * K + k). Throws lib::sde::NumericalBlowUp.
+// replica r, Brownian increments at replica counter r * K + k; exact samples of replica r are
+// independent of every ULA sample). A non-finite particle (lib::sde::NumericalBlowUp, e.g. the
+// drift_flipped mutant) is rethrown as std::runtime_error naming eta, the replica, the step and
+// the time, so the driver can report it as an errored experiment.
 UlaGridResult run_ula_grid(const UlaGridSetup& s, const std::function<void(int, int)>& progress = {});
 
 }  // namespace ldbench::verify::harness
