@@ -92,6 +92,7 @@ Script build_script(const Plot& p, const std::string& output_name) {
   std::ostringstream data, cmds;
   std::vector<std::string> clauses;
   std::size_t colour = 0;
+  int bound_index = 0;
 
   for (std::size_t k = 0; k < p.series.size(); ++k) {
     const Series& s = p.series[k];
@@ -148,7 +149,12 @@ Script build_script(const Plot& p, const std::string& output_name) {
                                                  : "with lines lw 2 " + lc;
         break;
       }
-      case SeriesStyle::bound: style = "with lines lw 2 dt 2 lc rgb '#000000'"; break;
+      case SeriesStyle::bound: {
+        // Several bounds in one plot stay distinguishable: dash patterns 2, 4, 5, ... in order.
+        static constexpr int kDashes[] = {2, 4, 5, 6, 3};
+        style = "with lines lw 2 dt " + std::to_string(kDashes[bound_index++ % 5]) + " lc rgb '#000000'";
+        break;
+      }
       case SeriesStyle::floor: style = "with lines lw 1.5 dt 3 lc rgb '#555555'"; break;
       case SeriesStyle::reference: style = "with lines lw 1 lc rgb '#999999'"; break;
     }

@@ -555,7 +555,7 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
       e.checks.push_back(verify::checks::identity(
           {"stationary_gibbs",
            "the discrete Gibbs density exp(-U/lambda)/Z is the steady state reached from a non-equilibrium start "
-           "(U = " + pot->description() + ", lambda = " + fmt(lam) + ")",
+           "(" + pot->description() + ", lambda = " + fmt(lam) + ")",
            "max_i |p_i - pi_i| / max pi at t = " + fmt(t_stat) + " (the recorded run to t = " + fmt(main.t.back()) + ", then " +
                std::to_string(s.stationary_steps) + " backward Euler steps of " + fmt(dt_s) + ")"},
           dev, s.tol_stationary,
@@ -850,7 +850,7 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
         // Plot: KL of the start attaining alpha_num and of start 0, against the bounds.
         reports::Plot pk;
         pk.id = "kl_bounds_B" + std::to_string(ib);
-        pk.title = "KL(p_t || pi) for U = " + pot->description() + ", lambda = " + fmt(lam);
+        pk.title = "KL(p_t || pi) for " + pot->description() + ", lambda = " + fmt(lam);
         pk.xlabel = "t";
         pk.ylabel = "KL (nats)";
         pk.logy = true;

@@ -1,4 +1,4 @@
-// Precompiled header for the I/O edge (experiments, reports, cli and their tests): the numeric
+// Precompiled header for the I/O edge (the experiments library, 14 files): the numeric
 // header plus nlohmann::json and the file-system headers. Build infrastructure only (see
 // lib/core/pch/numeric.hpp): code must still include what it uses.
 

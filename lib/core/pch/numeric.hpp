@@ -2,16 +2,16 @@
 // third-party headers nearly every translation unit parses. Build infrastructure only: Meson
 // compiles it once per target (`cpp_pch`) and force-includes it, which saves several seconds of
 // parsing per file (measured: 27 s -> 18 s for theory/tests/test_discretization.cpp on a loaded
-// 2-core machine). Code must still include what it uses; nothing may rely on this file.
+// 2-core machine). Building a precompiled header costs about as much as 3-4 files, so only targets
+// with many files use one (theory, lib, verify, experiments, theory_tests, lib_tests), and it
+// holds only what most files parse (Eigen/Sparse and Boost's distributions stay out). Code must
+// still include what it uses; nothing may rely on this file.
 // No JSON here: lib/ and verify/ stay free of it. (No include guard: GCC warns about `#pragma
 // once` in a precompiled main file, and the file is only ever force-included once.)
 
 #include <Eigen/Dense>
-#include <Eigen/Sparse>
 #include <algorithm>
 #include <array>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
 #include <cstdint>
