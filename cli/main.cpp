@@ -75,15 +75,6 @@ reports::BuildInfo build_info() {
   return b;
 }
 
-std::string utc_now(const char* fmt) {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::ostringstream os;
-  os << std::put_time(&tm, fmt);
-  return os.str();
-}
-
 // Paths inside the ldbench home are recorded relative to it, so reports from different clones agree.
 std::string display_path(const std::string& p) {
   std::error_code ec;
@@ -117,7 +108,7 @@ int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std
   fs::path out = a.out;
   if (default_out) {
     const fs::path runs = fs::path(home()) / "reports" / "runs";
-    const std::string stem = utc_now("%Y%m%dT%H%M%SZ") + "-" + a.profile;
+    const std::string stem = reports::utc_now("%Y%m%dT%H%M%SZ") + "-" + a.profile;
     out = runs / stem;
     for (int i = 2; fs::exists(out); ++i) out = runs / (stem + "-" + std::to_string(i));
   } else if (fs::exists(out)) {
@@ -139,7 +130,7 @@ int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std
   rep.command = command;
   rep.build = build_info();
   rep.run.threads = lib::resolve_threads(a.threads);
-  rep.run.started_utc = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  rep.run.started_utc = reports::utc_now("%Y-%m-%dT%H:%M:%SZ");
   rep.run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   reports::write_report_dir(rep, out);
   if (default_out) reports::update_symlink(fs::path(home()) / "reports" / "latest", fs::path("runs") / out.filename());

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -104,6 +106,15 @@ void update_symlink(const fs::path& link, const fs::path& target) {
   fs::remove(tmp, ec);
   fs::create_directory_symlink(target, tmp);
   fs::rename(tmp, link);
+}
+
+std::string utc_now(const char* fmt) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream os;
+  os << std::put_time(&tm, fmt);
+  return os.str();
 }
 
 }  // namespace ldbench::reports

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "reports/model.hpp"
 
@@ -23,5 +24,9 @@ void update_symlink(const std::filesystem::path& link, const std::filesystem::pa
 
 // Writes text to path through path.tmp-<pid> + rename.
 void write_file_atomic(const std::filesystem::path& path, const std::string& text);
+
+// The current UTC time formatted with std::put_time's `fmt`, e.g. "%Y%m%dT%H%M%SZ" for run-folder
+// names and "%Y-%m-%dT%H:%M:%SZ" for report fields.
+std::string utc_now(const char* fmt);
 
 }  // namespace ldbench::reports

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "lib/rng/philox.hpp"
+#include "reports/writer.hpp"
 #include "verify/estimators/knn/entropy_kl.hpp"
 #include "verify/estimators/ot/assignment.hpp"
 #include "verify/estimators/ot/sinkhorn.hpp"
@@ -97,15 +98,6 @@ json run_peer(const std::string& python, const fs::path& script, const json& tas
     if (best.is_null() || j["seconds"].get<double>() < best["seconds"].get<double>()) best = j;
   }
   return best;
-}
-
-std::string utc_now(const char* fmt) {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::ostringstream os;
-  os << std::put_time(&tm, fmt);
-  return os.str();
 }
 
 }  // namespace
@@ -233,10 +225,10 @@ int main(int argc, char** argv) {
   fs::remove_all(tmp);
   const json doc = {{"seed", seed},
                     {"quick", quick},
-                    {"started_utc", utc_now("%Y-%m-%dT%H:%M:%SZ")},
+                    {"started_utc", ldbench::reports::utc_now("%Y-%m-%dT%H:%M:%SZ")},
                     {"method", "best wall time of `repeats` runs per side, in one invocation; cost matrices and trees included"},
                     {"results", results}};
-  const fs::path out = out_dir.empty() ? root / "reports" / "runs" / (utc_now("%Y%m%dT%H%M%SZ") + "-peers") : fs::path(out_dir);
+  const fs::path out = out_dir.empty() ? root / "reports" / "runs" / (ldbench::reports::utc_now("%Y%m%dT%H%M%SZ") + "-peers") : fs::path(out_dir);
   fs::create_directories(out);
   std::ofstream(out / "peers.json") << doc.dump(2) << "\n";
   std::ofstream(out / "peers.md") << "# ldbench vs peers\n\nSeed " << seed << (quick ? " (quick sizes)" : "")

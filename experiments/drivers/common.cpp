@@ -14,6 +14,18 @@ std::string fmt(double v) {
   return os.str();
 }
 
+reports::Experiment base_experiment(const SpecHeader& h, const nlohmann::json& eff) {
+  reports::Experiment e;
+  e.name = h.name;
+  e.kind = h.kind;
+  e.description = h.description;
+  e.spec_file = h.file;
+  e.params = eff;
+  e.seed = h.seed;
+  e.replicas = h.replicas;
+  return e;
+}
+
 void append_replica_band(const Eigen::MatrixXd& m, double alpha, reports::Series& s, bool absolute) {
   for (Eigen::Index j = 0; j < m.cols(); ++j) {
     std::vector<double> col;

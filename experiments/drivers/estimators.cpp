@@ -148,14 +148,7 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
 
   Prepared out{spec.header, eff, {}};
   out.run = [s, info, h = spec.header, eff, needs_q](const RunContext& ctx) {
-    reports::Experiment e;
-    e.name = h.name;
-    e.kind = h.kind;
-    e.description = h.description;
-    e.spec_file = h.file;
-    e.params = eff;
-    e.seed = h.seed;
-    e.replicas = h.replicas;
+    reports::Experiment e = base_experiment(h, eff);
     const auto& reg = catalogues().estimators;
     theory::Gaussian px = s.p;
     if (s.mutant == "x_from_perturbed_p") {

@@ -58,18 +58,6 @@ namespace {
 const std::vector<std::string> kMutants = {"none", "diffusion_doubled", "drift_flipped"};
 const std::vector<std::string> kSchemes = {"backward_euler", "tr_bdf2"};
 
-reports::Experiment base_experiment(const SpecHeader& h, const json& eff) {
-  reports::Experiment e;
-  e.name = h.name;
-  e.kind = h.kind;
-  e.description = h.description;
-  e.spec_file = h.file;
-  e.params = eff;
-  e.seed = h.seed;
-  e.replicas = h.replicas;
-  return e;
-}
-
 double slope(const std::vector<double>& x, const std::vector<double>& y) { return verify::stats::fit_line(x, y).slope; }
 
 // Deterministic "the fitted order equals the claim within a named tolerance".

@@ -196,14 +196,7 @@ Prepared prepare_ula(const ParsedSpec& spec, const std::map<std::string, double>
               {"rng", "initial (seed, initial_law) replica r; Brownian (seed, brownian) replica r*K+k; exact samples (seed, reference_sample) counter (r, i, j, 0)"}};
   Prepared out{spec.header, eff, {}};
   out.run = [s, h = spec.header, eff](const RunContext& ctx) {
-    reports::Experiment e;
-    e.name = h.name;
-    e.kind = h.kind;
-    e.description = h.description;
-    e.spec_file = h.file;
-    e.params = eff;
-    e.seed = h.seed;
-    e.replicas = h.replicas;
+    reports::Experiment e = base_experiment(h, eff);
     const std::string claim =
         "ULA with step eta has W2 bias O(eta) against the Fokker–Planck law on a finite horizon, so the squared bias "
         "W2²(law_ULA, p_t) (measured against the grid solution p_t) shrinks like eta^2 (double well a x^4 - b x^2, a = " + fmt(s.a) +

@@ -84,18 +84,6 @@ void check_divides(const Node& where, double t_end, double h) {
   if (n > 1e8) where.fail("t_end / step = " + fmt(n) + " steps", "at most 1e8 steps");
 }
 
-reports::Experiment base_experiment(const SpecHeader& h, const json& eff) {
-  reports::Experiment e;
-  e.name = h.name;
-  e.kind = h.kind;
-  e.description = h.description;
-  e.spec_file = h.file;
-  e.params = eff;
-  e.seed = h.seed;
-  e.replicas = h.replicas;
-  return e;
-}
-
 json interval_json(const verify::stats::Interval& iv) {
   return {{"mean", iv.mean}, {"ci", {iv.lo, iv.hi}}, {"sd", iv.sd}, {"n", iv.n}};
 }
