@@ -103,7 +103,7 @@ int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std
   std::vector<std::string> shown;
   for (const auto& f : files) shown.push_back(display_path(f));
   // Validate everything (specs and the output folder) before running anything.
-  const auto prepared = experiments::load_specs(reg, shown, opt);
+  const auto prepared = experiments::load_specs(reg, files, opt, shown);
   const bool default_out = a.out.empty();
   fs::path out = a.out;
   if (default_out) {

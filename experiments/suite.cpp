@@ -28,11 +28,20 @@ std::vector<std::string> catalogue_files(const std::string& dir) {
 }
 
 std::vector<Prepared> load_specs(const KindRegistry& reg, const std::vector<std::string>& files,
-                                 const SuiteOptions& opt) {
+                                 const SuiteOptions& opt, const std::vector<std::string>& shown) {
+  if (!shown.empty() && shown.size() != files.size()) throw std::invalid_argument("shown: one name per file");
   std::vector<Prepared> out;
   std::set<std::string> names;
-  for (const auto& f : files) {
-    const auto doc = read_json_file(f);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = shown.empty() ? files[i] : shown[i];
+    nlohmann::json doc;
+    try {
+      doc = read_json_file(files[i]);
+    } catch (const SpecError& e) {  // name the file as the user will recognise it
+      std::string what = e.what();
+      if (what.rfind(files[i], 0) == 0) what = f + what.substr(files[i].size());
+      throw SpecError(what);
+    }
     out.push_back(prepare_spec(reg, doc, f, opt.profile, opt.seed));
     if (!names.insert(out.back().header.name).second)
       throw SpecError(f + ": /name: \"" + out.back().header.name + "\" is used by another spec in this run; names must be unique");

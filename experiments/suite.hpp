@@ -27,8 +27,10 @@ std::string catalogue_dir();
 std::vector<std::string> catalogue_files(const std::string& dir);
 
 // Reads and validates every file (SpecError on the first problem). Rejects duplicate names.
+// `shown` (empty, or one per file) is the name each file goes by in errors and reports, e.g. the
+// path relative to the ldbench home; the files themselves are opened by their given path.
 std::vector<Prepared> load_specs(const KindRegistry& reg, const std::vector<std::string>& files,
-                                 const SuiteOptions& opt);
+                                 const SuiteOptions& opt, const std::vector<std::string>& shown = {});
 
 // Runs prepared experiments in order. Numerical failures become status "error" in the report.
 reports::Report run_suite(const std::vector<Prepared>& specs, const SuiteOptions& opt);

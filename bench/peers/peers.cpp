@@ -11,7 +11,15 @@
 //
 // Usage: ldbench_peers [--quick] [--out DIR] [--python PATH]
 //   --quick  smaller sizes (seconds instead of minutes), for a smoke run
-//   --only T run one task: emd2, knn_kl or sinkhorn_log
+//   --only T run one task: emd2, knn_kl, sinkhorn_log or ula_gaussian
+//
+// ula_gaussian (the samplers' speed target of the Langevin issue): ULA on a d = 100 diagonal
+// Gaussian (curvatures linspace(1, 10, d), lambda = 1, eta = 0.05, x_0 = 0) with 1e5 chains, 20
+// steps, against NumPy's fastest form of the same update (bench/peers/peers.py). The noise streams
+// differ (Philox vs PCG64), so agreement is stated statistically: each side reports the mean over
+// coordinates of its ensemble variance divided by the exact ULA variance after 20 steps
+// (theory: 1, with standard error sqrt(2/(chains d)) ~ 4.5e-4). ldbench runs with OpenMP's default
+// threads and with 1 thread; NumPy is single-threaded.
 #include <unistd.h>
 
 #include <Eigen/Core>
@@ -28,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include "lib/langevin/sampler.hpp"
+#include "lib/models/gaussian_sum.hpp"
 #include "lib/rng/philox.hpp"
 #include "reports/writer.hpp"
 #include "verify/estimators/knn/entropy_kl.hpp"
@@ -112,7 +122,8 @@ int main(int argc, char** argv) {
     else if (a == "--python" && i + 1 < argc) python = argv[++i];
     else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else {
-      std::cerr << "error: ldbench_peers: unknown argument " << a << "; use --quick, --out DIR, --python PATH, --only emd2|knn_kl|sinkhorn_log\n";
+      std::cerr << "error: ldbench_peers: unknown argument " << a
+                << "; use --quick, --out DIR, --python PATH, --only emd2|knn_kl|sinkhorn_log|ula_gaussian\n";
       return 2;
     }
   }
@@ -221,6 +232,63 @@ int main(int argc, char** argv) {
       md << "; relative error against a tol = 1e-13 solve: ldbench " << std::setprecision(2)
          << accuracy["ldbench_relative_error"].get<double>() << ", peer " << accuracy["peer_relative_error"].get<double>();
     md << " |\n";
+  }
+  if (only.empty() || only == "ula_gaussian") {
+    const int d = 100, steps = 20;
+    const long chains = quick ? 20000 : 100000;
+    const double eta = 0.05;
+    namespace lv = ldbench::lib::langevin;
+    const Eigen::VectorXd a = Eigen::VectorXd::LinSpaced(d, 1.0, 10.0);
+    const auto U = ldbench::lib::models::make_gaussian_finite_sum(Eigen::VectorXd::Zero(d), Eigen::MatrixXd(a.asDiagonal()), 1,
+                                                                  0.0, 0.0, 1u);
+    auto run_ours = [&](int threads) {
+      lv::SamplerOptions o;
+      o.algorithm = lv::Algorithm::ula;
+      o.lambda = 1.0;
+      o.step = lv::StepSchedule::constant(eta);
+      o.n_steps = steps;
+      o.seed = seed;
+      o.threads = threads;
+      lv::Ensemble X = lv::Ensemble::Zero(d, chains);
+      lv::sample(*U, X, o);
+      const Eigen::ArrayXd q = (1.0 - eta * a.array()).square();
+      const Eigen::ArrayXd exact = 2.0 * eta * (1.0 - q.pow(steps)) / (1.0 - q);
+      const Eigen::VectorXd mean = X.rowwise().mean();
+      const Eigen::ArrayXd var = (X.colwise() - mean).array().square().rowwise().sum() / static_cast<double>(chains - 1);
+      return (var / exact).mean();
+    };
+    std::cerr << "[ula] ULA d = " << d << ", " << chains << " chains, " << steps << " steps ..." << std::flush;
+    double v_all = 0, v_one = 0;
+    // The variance statistic is computed inside run_ours but is O(d chains) against O(steps d chains)
+    // for the steps; it is timed on our side only (a slight handicap for ldbench).
+    const double s_all = best_seconds(repeats, [&] { return run_ours(0); }, v_all);
+    const double s_one = best_seconds(repeats, [&] { return run_ours(1); }, v_one);
+    const json pt = {{"task", "ula_gaussian"}, {"d", d}, {"chains", chains}, {"steps", steps}, {"eta", eta}, {"seed", seed}};
+    try {
+      const json peer = run_peer(python, script, pt, repeats);
+      const double ps = peer["seconds"].get<double>();
+      std::cerr << " done (" << s_all << " s, 1 thread " << s_one << " s, vs " << ps << " s)\n";
+      results.push_back({{"task", "ULA on a d = 100 Gaussian (vs NumPy)"},
+                         {"quantity", "mean over coordinates of ensemble variance / exact ULA variance (theory 1)"},
+                         {"n", chains},
+                         {"d", d},
+                         {"params", pt},
+                         {"ldbench", {{"value", v_all}, {"seconds", s_all}, {"seconds_1_thread", s_one}, {"value_1_thread", v_one},
+                                      {"repeats", repeats}}},
+                         {"peer", peer},
+                         {"time_ratio_peer_over_ldbench", ps / s_all},
+                         {"time_ratio_peer_over_ldbench_1_thread", ps / s_one}});
+      md << "| ULA, eta = 0.05, 20 steps (vs NumPy, same update) | " << chains << " chains | " << d << " | " << std::setprecision(5)
+         << v_all << " | " << peer["value"].get<double>() << " | (variance ratio, theory 1) | " << std::setprecision(3) << s_all
+         << " (1 thread " << s_one << ") | " << ps << " | " << ps / s_all << "x (1 thread " << ps / s_one << "x) | "
+         << peer["library"].get<std::string>() << " |\n";
+    } catch (const std::exception& ex) {
+      std::cerr << " peer failed\n";
+      results.push_back({{"task", "ULA on a d = 100 Gaussian (vs NumPy)"}, {"peer", {{"error", ex.what()}}},
+                         {"ldbench", {{"value", v_all}, {"seconds", s_all}}}});
+      md << "| ULA (vs NumPy) | " << chains << " | " << d << " | " << v_all << " | (peer failed) | | " << s_all << " | | | "
+         << ex.what() << " |\n";
+    }
   }
   fs::remove_all(tmp);
   const json doc = {{"seed", seed},

@@ -9,6 +9,9 @@ Tasks (timings include building the cost matrix or the trees, as on the C++ side
   emd2          POT ot.emd2 on uniform weights, squared Euclidean cost      -> W2 squared
   sinkhorn_log  POT ot.sinkhorn2(method='sinkhorn_log') at reg = eps        -> <P, C> of the entropic plan
   knn_kl        the Wang-Kulkarni-Verdu kNN KL with scipy.spatial.cKDTree  -> KL(p||q), nats
+  ula_gaussian  NumPy ULA x <- x - eta a*x + sqrt(2 eta) xi on an ensemble d x chains (no input files;
+                a = linspace(1, 10, d), x_0 = 0, lambda = 1)             -> mean over coordinates of
+                the ensemble variance / the exact ULA variance after `steps` steps
 """
 import json
 import sys
@@ -22,11 +25,37 @@ def load(path):
     return np.ascontiguousarray(x, dtype=np.float64)
 
 
+def ula_gaussian(task):
+    """The same update as lib/langevin ULA on a diagonal Gaussian, written the fast NumPy way:
+    in-place scaling, noise drawn into a preallocated buffer (PCG64, standard_normal)."""
+    d, n, steps, eta = int(task["d"]), int(task["chains"]), int(task["steps"]), float(task["eta"])
+    a = np.linspace(1.0, 10.0, d)
+    rng = np.random.default_rng(int(task.get("seed", 1)))
+    t0 = time.perf_counter()
+    x = np.zeros((d, n))
+    z = np.empty((d, n))
+    contraction = (1.0 - eta * a)[:, None]
+    scale = np.sqrt(2.0 * eta)
+    for _ in range(steps):
+        x *= contraction
+        rng.standard_normal(out=z)
+        z *= scale
+        x += z
+    seconds = time.perf_counter() - t0
+    q = (1.0 - eta * a) ** 2
+    exact = 2.0 * eta * (1.0 - q ** steps) / (1.0 - q)
+    value = float(np.mean(x.var(axis=1) / exact))
+    return {"value": value, "seconds": seconds, "library": "NumPy " + np.__version__ + " (PCG64, 1 thread)"}
+
+
 def main():
     task = json.loads(sys.argv[1])
+    kind = task["task"]
+    if kind == "ula_gaussian":
+        print(json.dumps(ula_gaussian(task)))
+        return
     x = load(task["x"])
     y = load(task["y"])
-    kind = task["task"]
     if kind in ("emd2", "sinkhorn_log"):
         import ot
         lib = "POT " + ot.__version__

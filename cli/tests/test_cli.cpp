@@ -129,6 +129,18 @@ TEST_F(Cli, ExistingOutFolderIsRefused) {
   EXPECT_NE(r.err.find("already exists"), std::string::npos);
 }
 
+// A spec inside the ldbench home is shown relative to it in reports, but it is opened by the path
+// the user gave, whatever the working directory.
+TEST_F(Cli, ShippedSpecRunsByAbsolutePathFromAnotherDirectory) {
+  const std::string home = env("LDBENCH_HOME");
+  ASSERT_FALSE(home.empty());
+  const std::string spec = (fs::path(home) / "experiments" / "specs" / "est_knn_kl_d1.json").string();
+  const auto r = run("run '" + spec + "' --profile quick --out '" + (dir_ / "abs").string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(dir_ / "abs" / "report.json"));
+  EXPECT_EQ(j["experiments"][0]["spec_file"], "experiments/specs/est_knn_kl_d1.json");
+}
+
 TEST_F(Cli, ReportJsonIsIdenticalForOneAndTwoThreads) {
   const auto a = write("weak.json", kWeakSpec);
   const auto b = write("kl.json", kKlSpec);

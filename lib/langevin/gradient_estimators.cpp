@@ -34,6 +34,14 @@ std::uint32_t default_batch_size(std::int64_t n) {
 
 std::uint32_t default_inner_loop_length(std::int64_t n) { return default_batch_size(n); }
 
+// Per-thread work vectors of the estimators (called per chain and step from OpenMP threads; a heap
+// allocation per call cost as much as the gradient for small d).
+static Eigen::VectorXd& scratch(int which, int d) {
+  thread_local Eigen::VectorXd buf[2];
+  if (buf[which].size() != d) buf[which].resize(d);
+  return buf[which];
+}
+
 void sample_minibatch(const rng::Key& key, std::uint32_t replica, std::uint32_t chain, std::uint32_t step,
                       std::int64_t n, std::uint32_t B, std::vector<std::uint32_t>& out) {
   if (n < 1 || n > static_cast<std::int64_t>(UINT32_MAX) + 1) throw std::invalid_argument("n: must be in [1, 2^32]");
@@ -59,7 +67,7 @@ void sgld_gradient(const models::FiniteSumPotential& U, const double* x, std::sp
   if (I.empty()) throw std::invalid_argument("I: empty mini-batch");
   const int d = U.dim();
   const double c = static_cast<double>(U.n()) / static_cast<double>(I.size());
-  Eigen::VectorXd r(d);
+  Eigen::VectorXd& r = scratch(0, d);
   U.batch_gradient_sum(x, I, g);
   U.regularizer_gradient(x, r.data());
   Eigen::Map<Eigen::VectorXd> G(g, d);
@@ -71,7 +79,8 @@ void svrg_gradient(const models::FiniteSumPotential& U, const double* x, const d
   if (I.empty()) throw std::invalid_argument("I: empty mini-batch");
   const int d = U.dim();
   const double c = static_cast<double>(U.n()) / static_cast<double>(I.size());
-  Eigen::VectorXd rx(d), rs(d);
+  Eigen::VectorXd& rx = scratch(0, d);
+  Eigen::VectorXd& rs = scratch(1, d);
   U.batch_gradient_difference(x, x_snapshot, I, g);
   U.regularizer_gradient(x, rx.data());
   U.regularizer_gradient(x_snapshot, rs.data());

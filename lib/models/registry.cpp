@@ -5,6 +5,7 @@
 
 #include "lib/models/gaussian_sum.hpp"
 #include "lib/models/logistic.hpp"
+#include "lib/models/tilted_double_well.hpp"
 
 namespace ldbench::lib::models {
 
@@ -124,6 +125,22 @@ void register_builtin_models(ModelRegistry& reg) {
             auto data = make_synthetic_logistic_data(p.integer("n"), dim, static_cast<std::uint32_t>(p.integer("seed")),
                                                      p.real("feature_scale"), p.real("theta_scale"));
             return std::make_unique<LogisticRegression>(data.features, data.labels, p.real("prior_variance"));
+          });
+  reg.add({"tilted_double_well",
+           "U(x) = a x1^4 - b x1^2 + tau x1 + (kappa/2)|x_2:d|^2 written as n linear data terms "
+           "(tau e1 + sigma z_i)'x/n, z_i whitened (lib/models/tilted_double_well.hpp): non-convex, exact gradient noise",
+           {int_param("n", 1000, 2, 100000000, "number of terms (>= dim + 1)"),
+            real_param("a", 1.0, kPos, kBig, "quartic coefficient"),
+            real_param("b", 1.0, 0, kBig, "quadratic coefficient of the well"),
+            real_param("tau", 0.2, -kBig, kBig, "tilt of x1 (> 0: left well global)"),
+            real_param("kappa", 1.0, kPos, kBig, "curvature of x2..xd"),
+            real_param("sigma", 1.0, 0, kBig, "spread of the data terms (gradient noise)"),
+            int_param("seed", 1, 0, 4294967295L, "seed of the data terms")},
+           false},
+          [](int dim, const lib::Params& p, const ModelData*) -> std::unique_ptr<FiniteSumPotential> {
+            TiltedDoubleWellParams q{p.real("a"), p.real("b"), p.real("tau"), p.real("kappa"), p.real("sigma")};
+            return std::make_unique<TiltedDoubleWellSum>(dim, p.integer("n"), q,
+                                                         static_cast<std::uint32_t>(p.integer("seed")));
           });
   reg.add({"logistic_regression",
            "Bayesian logistic regression (lib/models/logistic.hpp) on given data (features n x dim, labels +-1 or 0/1)",

@@ -20,6 +20,8 @@
 //   logistic_synthetic  LogisticRegression on make_synthetic_logistic_data(n, dim, seed, feature_scale,
 //                       theta_scale); params n, prior_variance, feature_scale, theta_scale, seed
 //   logistic_regression LogisticRegression on ModelData (features n x dim, labels); param prior_variance
+//   tilted_double_well  TiltedDoubleWellSum (lib/models/tilted_double_well.hpp): a non-convex U with
+//                       exactly known mini-batch gradient noise; params n, a, b, tau, kappa, sigma, seed
 #pragma once
 
 #include <Eigen/Core>
