@@ -27,6 +27,7 @@ void register_builtin_kinds(KindRegistry& r) {
   drivers::register_ou_kinds(r);
   drivers::register_estimator_kinds(r);
   drivers::register_fp_kinds(r);
+  drivers::register_langevin_kinds(r);
   drivers::register_nonconvex_kinds(r);
 }
 

@@ -8,6 +8,7 @@ namespace ldbench::experiments::drivers {
 void register_ou_kinds(KindRegistry& r);
 void register_estimator_kinds(KindRegistry& r);  // estimators.cpp
 void register_fp_kinds(KindRegistry& r);         // fp.cpp, fp_ula.cpp
+void register_langevin_kinds(KindRegistry& r);   // langevin.cpp (Gaussian ULA law, MALA invariance)
 void register_nonconvex_kinds(KindRegistry& r);  // nonconvex.cpp (Raginsky–Rakhlin–Telgarsky)
 
 }  // namespace ldbench::experiments::drivers

@@ -17,8 +17,8 @@ namespace lm = ldbench::lib::models;
 
 json small() {
   json d = shipped("nonconvex_excess_risk");
-  d["replicas"] = 5;
-  d["params"]["chains"] = 600;
+  d["replicas"] = 8;
+  d["params"]["chains"] = 400;
   d["params"]["horizon"] = 3.0;
   d["params"]["lambdas"] = {0.1, 0.01, 0.001};
   d.erase("profiles");
