@@ -11,13 +11,22 @@
 // BM_Langevin_UlaGaussian: ULA on a d = 100 Gaussian (diagonal precision, curvatures 1..10) with
 // 1e5 chains, one step per iteration; items_per_second = chain-coordinate updates per second
 // (one normal draw each).
+// BM_LangevinNoise/<generator>: the samplers' noise alone, single-threaded, as the sampler draws
+// it: blocks of kChainBlock = 16 chains x d = 100 normals at one step (1e5 chains per iteration);
+// items_per_second = normals per second. Generators: NormalStream (lib/rng/philox.hpp, scalar
+// Box–Muller with the C library's log and sincos, one chain at a time: the samplers' noise before
+// lib/rng/normal_block.hpp) and fill_normal_block on its baseline (SSE2) and AVX2 paths. The ratio
+// of the block generator's rate to NormalStream's is the speed-up of the noise.
 #include <benchmark/benchmark.h>
 
 #include <memory>
+#include <vector>
 
 #include "lib/langevin/sampler.hpp"
 #include "lib/models/gaussian_sum.hpp"
 #include "lib/models/logistic.hpp"
+#include "lib/rng/normal_block.hpp"
+#include "lib/rng/philox.hpp"
 
 namespace {
 
@@ -90,6 +99,35 @@ void BM_Langevin_UlaGaussian(benchmark::State& state) {
   state.counters["dim"] = d;
   state.counters["threads"] = threads;
 }
+void BM_LangevinNoise(benchmark::State& state) {
+  const int generator = static_cast<int>(state.range(0));  // 0 NormalStream, 1 baseline, 2 avx2
+  constexpr std::uint32_t d = 100, block = static_cast<std::uint32_t>(langevin::kChainBlock), chains = 100000;
+  if (generator == 2 && !rng::simd_path_supported(rng::SimdPath::avx2)) {
+    state.SkipWithError("no AVX2 on this CPU");
+    return;
+  }
+  const rng::Key key{1u, static_cast<std::uint32_t>(rng::StreamTag::langevin_noise)};
+  std::vector<double> z(static_cast<std::size_t>(d) * block);
+  std::uint32_t step = 0;
+  for (auto _ : state) {
+    for (std::uint32_t c0 = 0; c0 < chains; c0 += block) {
+      if (generator == 0) {
+        for (std::uint32_t j = 0; j < block; ++j) rng::NormalStream(key, 0, c0 + j, step).fill(z.data() + j * d, d);
+      } else {
+        rng::fill_normal_block(key, 0, step, c0, 1, block, d, z.data(), d,
+                               generator == 1 ? rng::SimdPath::baseline : rng::SimdPath::avx2);
+      }
+      benchmark::DoNotOptimize(z.data());
+      benchmark::ClobberMemory();
+    }
+    ++step;
+  }
+  state.SetLabel(generator == 0 ? "NormalStream" : generator == 1 ? "normal_block/baseline" : "normal_block/avx2");
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(chains) * d);
+}
+// Single-threaded: rates from CPU time (less sensitive to other load on the machine than wall time).
+BENCHMARK(BM_LangevinNoise)->ArgName("generator")->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+
 BENCHMARK(BM_Langevin_UlaGaussian)
     ->ArgNames({"chains", "dim", "threads"})
     ->ArgsProduct({{100000}, {100}, {1, 2}})

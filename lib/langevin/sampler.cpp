@@ -1,6 +1,7 @@
 #include "lib/langevin/sampler.hpp"
 
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -10,6 +11,7 @@
 
 #include "lib/langevin/gradient_estimators.hpp"
 #include "lib/parallel.hpp"
+#include "lib/rng/normal_block.hpp"
 #include "lib/rng/philox.hpp"
 
 namespace ldbench::lib::langevin {
@@ -31,6 +33,30 @@ constexpr std::array<std::pair<Mutant, const char*>, 6> kMutants{
 
 bool stochastic(Algorithm a) { return a == Algorithm::sgld || a == Algorithm::svrg_ld || a == Algorithm::sarah_ld; }
 bool variance_reduced(Algorithm a) { return a == Algorithm::svrg_ld || a == Algorithm::sarah_ld; }
+
+// X(:, j) += alpha G(:, j) + beta Z(:, j) for every column of a block, in one pass that also
+// checks the result; returns the index in the block of the first column with a non-finite entry,
+// or X.cols(). (The same operations, in the same order, as the Eigen expression
+// X += alpha G + beta Z.) Finiteness test: a double is ±inf or NaN iff its exponent field is all
+// ones, i.e. iff adding 1 to that field carries into bit 63; OR-ing the sums keeps the loop a
+// plain integer reduction, which the compiler vectorises.
+Eigen::Index update_block(Eigen::Ref<Eigen::MatrixXd> X, const Eigen::MatrixXd& G, const Eigen::MatrixXd& Z,
+                          double alpha, double beta) {
+  constexpr std::uint64_t kExponent = 0x7ff0000000000000ULL, kExponentOne = 0x0010000000000000ULL;
+  Eigen::Index first_bad = X.cols();
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    double* x = X.col(j).data();
+    const double* g = G.col(j).data();
+    const double* z = Z.col(j).data();
+    std::uint64_t carry = 0;
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+      x[i] += alpha * g[i] + beta * z[i];
+      carry |= (std::bit_cast<std::uint64_t>(x[i]) & kExponent) + kExponentOne;
+    }
+    if ((carry >> 63) != 0 && first_bad == X.cols()) first_bad = j;
+  }
+  return first_bad;
+}
 
 std::string num(double v) {
   std::ostringstream os;
@@ -233,7 +259,10 @@ SamplerSummary sample(const models::FiniteSumPotential& U, Ensemble& X, const Sa
         Eigen::VectorXd Uy, q1, q2;
         std::vector<std::uint32_t> idx;
       } s;
-#pragma omp for schedule(static) reduction(min : first_bad)
+      // Dynamic: on a shared machine a thread that loses its core does not hold up the step
+      // (each block is a pure function of its indices, so the result does not depend on the
+      // schedule); 4 blocks (~6400 normals at d = 100) per grab keep the dispatch cost negligible.
+#pragma omp for schedule(dynamic, 4) reduction(min : first_bad)
       for (Eigen::Index b = 0; b < nblocks; ++b) {
         try {
           const Eigen::Index c0 = b * kChainBlock, w = std::min(kChainBlock, N - c0);
@@ -249,14 +278,14 @@ SamplerSummary sample(const models::FiniteSumPotential& U, Ensemble& X, const Sa
     return first_bad;
   };
 
+  // xi_k of chains c0..c0+w-1 (column j: global chain chain_offset + c0 + j; the mutant
+  // reused_rng_counters gives every column the numbers of chain 0).
   auto noise = [&](Eigen::MatrixXd& Z, Eigen::Index c0, Eigen::Index w, std::uint32_t k) {
     Z.resize(d, w);
-    for (Eigen::Index j = 0; j < w; ++j) {
-      const std::uint32_t chain = opt.mutant == Mutant::reused_rng_counters
-                                      ? 0u
-                                      : opt.chain_offset + static_cast<std::uint32_t>(c0 + j);
-      rng::NormalStream(noise_key, opt.replica, chain, k).fill(Z.col(j).data(), static_cast<std::uint32_t>(d));
-    }
+    const bool reused = opt.mutant == Mutant::reused_rng_counters;
+    rng::fill_normal_block(noise_key, opt.replica, k, reused ? 0u : opt.chain_offset + static_cast<std::uint32_t>(c0),
+                           reused ? 0u : 1u, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(d), Z.data(),
+                           static_cast<std::size_t>(d));
   };
   auto first_nonfinite = [&](Eigen::Index c0, Eigen::Index w) -> Eigen::Index {
     for (Eigen::Index j = 0; j < w; ++j)
@@ -361,10 +390,10 @@ SamplerSummary sample(const models::FiniteSumPotential& U, Ensemble& X, const Sa
           P.apply(s.G, s.PG);
           P.apply_sqrt(s.Z, s.LZ);
           Xb += drift_sign * eta * s.PG + noise_scale * s.LZ;
-        } else {
-          Xb += drift_sign * eta * s.G + noise_scale * s.Z;
+          return first_nonfinite(c0, w);
         }
-        return first_nonfinite(c0, w);
+        const Eigen::Index j_bad = update_block(Xb, s.G, s.Z, drift_sign * eta, noise_scale);
+        return j_bad < w ? c0 + j_bad : N;
       });
       switch (alg) {
         case Algorithm::ula: count += static_cast<std::uint64_t>(n); break;

@@ -30,14 +30,19 @@
 //   svrg_ld, sarah_ld  n s + 2B (K - s)   (mutant svrg_no_correction: n s + B (K - s)).
 // expected_gradient_evaluations() returns these; SamplerSummary reports what was done.
 //
-// Randomness (lib/rng/philox.hpp; counter = (replica, chain_offset + j, k, draw)):
-//   xi_k: NormalStream(key = (seed, StreamTag::langevin_noise), replica, chain, k), normals 0..d-1;
+// Randomness (Philox4x32-10, key = (seed, stream tag), counter = (replica, chain, k, draw) with
+// chain = chain_offset + j the global index of column j):
+//   xi_k of chain c: (xi_k)_i = block_normal(key = (seed, StreamTag::langevin_noise), replica, c, k, i)
+//     for i = 0..d-1 (lib/rng/normal_block.hpp: Box–Muller with ldbench's own log/sin/cos on the
+//     words of counter (replica, c, k, i/2); vectorised, the same bits on every code path), drawn a
+//     block of chains at a time by fill_normal_block;
 //   mini-batch indices: StreamTag::minibatch (sample_minibatch);
 //   MALA uniforms: StreamTag::metropolis, uniform01x2({replica, chain, k, 0})[0], accept iff
 //   log u <= log alpha.
 // Chains are processed in blocks of kChainBlock columns (full gradients of a block are matrix
-// products), blocks in parallel with OpenMP; every chain's update is a pure function of its
-// indices, so the result is byte-identical for any thread count. A sharded run (chain_offset)
+// products; the noise of a block is one fill_normal_block call), blocks in parallel with OpenMP
+// (dynamic schedule); every chain's update is a pure function of its indices, so the result is
+// byte-identical for any thread count. A sharded run (chain_offset)
 // reproduces the full run's columns bitwise when the model's full gradient is column-wise (e.g. a
 // diagonal Gaussian) and to rounding otherwise (blocked matrix products round depending on a
 // column's position in its block; observed ~1e-16 per step for logistic regression).

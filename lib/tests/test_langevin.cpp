@@ -1,7 +1,8 @@
 // Tests for lib/langevin: ULA against the exact ULA law (theory/ula_gaussian.hpp), MALA invariance
 // and acceptance, preconditioning, the SGLD / SVRG / SARAH estimators (unbiasedness, variance
 // reduction near the snapshot), exact gradient-evaluation counts, thread-count independence, the
-// stability and divergence guards, input errors, and the mutants.
+// noise stream (lib/rng/normal_block.hpp), the stability and divergence guards, input errors, and
+// the mutants.
 //
 // Statistical comparisons (Stan Math style): fixed seed (LDBENCH_TEST_SEED overrides), z-tests of
 // sample means and variances against exact values with a false-alarm rate kFalseAlarm = 1e-6 per
@@ -23,6 +24,7 @@
 #include "lib/models/gaussian_sum.hpp"
 #include "lib/models/logistic.hpp"
 #include "lib/potentials/potential.hpp"
+#include "lib/rng/normal_block.hpp"
 #include "lib/rng/philox.hpp"
 #include "lib/tests/test_support.hpp"
 #include "theory/gaussian.hpp"
@@ -466,6 +468,33 @@ TEST(Sampler, ShardedRunReproducesColumns) {
     o.chain_offset = 19;
     sample(L, Xpart, o);
     EXPECT_LT((Xpart - Xall.middleCols(19, 5)).cwiseAbs().maxCoeff(), 1e-12) << to_string(a);
+  }
+}
+
+// The noise is the documented stream (sampler.hpp, "Randomness"): one ULA step from x_0 = mean = 0
+// with A = I has zero drift, so x_1 = sqrt(2 eta lambda) xi_0 bit for bit, with
+// (xi_0)_i = block_normal((seed, langevin_noise), replica, chain_offset + j, 0, i); under the
+// reused_rng_counters mutant every chain gets the numbers of chain 0.
+TEST(Sampler, UlaNoiseIsTheBlockNormalStream) {
+  const int d = 5;
+  const long N = 37;  // three blocks, the last one partial
+  auto U = models::make_gaussian_finite_sum(Eigen::VectorXd::Zero(d), Eigen::MatrixXd::Identity(d, d), 1, 0.0, 0.0, 1u);
+  const double eta = 0.1, lambda = 0.7;
+  SamplerOptions o = options(Algorithm::ula, eta, 1, 31, lambda);
+  o.replica = 4;
+  o.chain_offset = 1000;
+  const rng::Key key{31, static_cast<std::uint32_t>(rng::StreamTag::langevin_noise)};
+  const double scale = std::sqrt(2 * eta * lambda);
+  for (Mutant mu : {Mutant::none, Mutant::reused_rng_counters}) {
+    o.mutant = mu;
+    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(d, N);
+    sample(*U, X, o);
+    for (long j = 0; j < N; ++j)
+      for (int i = 0; i < d; ++i) {
+        const std::uint32_t chain = mu == Mutant::none ? o.chain_offset + static_cast<std::uint32_t>(j) : 0u;
+        ASSERT_EQ(X(i, j), scale * rng::block_normal(key, o.replica, chain, 0, static_cast<std::uint32_t>(i)))
+            << to_string(mu) << ", chain " << j << ", coordinate " << i;
+      }
   }
 }
 
