@@ -9,32 +9,57 @@
 //   dim 1|2; a, lambda (> 0; default 1, 0.5); start {"mean": x | [x, y], "variance": v}; t_end;
 //   half_width L (box [-L, L]^dim); space {"grids": [n..] (>= 3, increasing), "scheme", "steps"};
 //   time {"grid": n, "steps": [k..] (>= 3, increasing), "schemes": [..]}; order_tolerance (0.15);
-//   solver_mutant none | diffusion_doubled | drift_flipped.
+//   solver_mutant none | diffusion_doubled | drift_flipped | backward_euler_stage_matrix |
+//   tr_bdf2_uniform_weights (lib/fp/fokker_planck.hpp).
 //   Checks: space_order_l1, space_order_max (claim 2, SG is second order for smooth data) and
 //   time_order_<scheme> (backward_euler 1, tr_bdf2 2): |fitted order - claim| <= order_tolerance.
 //   Why 0.15: with >= 3 resolutions in the asymptotic range, the next term of the error expansion
 //   (relative size O(h²) resp. O(dt)) moves a least-squares slope by a few hundredths (measured
 //   deviations are reported); a wrong operator (mutant) leaves an O(1) error that does not shrink,
-//   i.e. a fitted order near 0, far outside the window.
+//   i.e. a fitted order near 0, far outside the window. What kills the time orders: in 1-D every
+//   mutant; in 2-D (same-grid TR-BDF2 reference, where the operator mutants cancel) the
+//   time-stepping mutants: backward_euler_stage_matrix fails time_order_backward_euler (order ~0
+//   against the intact TR-BDF2 reference), tr_bdf2_uniform_weights fails time_order_tr_bdf2 (its
+//   self-convergence is first order).
 //
-// fp_double_well (U = a x⁴ - b x², default the notes' x⁴ - x²):
-//   lambda; a, b; half_width, n; scheme, dt, t_end; starts [{weights, means, variances}..] (the first
-//   is the main run); rate_window [kl_hi, kl_lo]; de_bruijn {"t_min", "points"}; tolerances
-//   {stationary, de_bruijn, rate, alpha_gap, gap_grid}; solver_mutant.
-//   Checks: stationary_gibbs, de_bruijn, kl_rate_twice_gap, alpha_num_below_gap, gap_grid_converged.
+// fp_double_well (default U = a x⁴ - b x², the notes' x⁴ - x²; any registered 1-D potential with
+// "potential": {"name", "params"} or a name, resolved through catalogues().potentials, plugins
+// included; a, b conflict with it):
+//   lambda; a, b | potential; half_width, n; scheme, dt, t_end; starts [{weights, means, variances}..]
+//   (the first is the main run); rate_window [kl_hi, kl_lo]; de_bruijn {"t_min", "points"};
+//   tolerances {stationary, de_bruijn, rate, alpha_gap, gap_grid}; solver_mutant.
+//   Checks: stationary_gibbs, de_bruijn, kl_rate_twice_gap, alpha_num_below_gap, gap_grid_converged
+//   (a resolution GUARD: it compares two gaps of the correct operator, so no solver mutant can fail
+//   it; it fails on too coarse a grid, tested). Eyring–Kramers: closed form for the double well,
+//   otherwise the two-state formula at the located critical points (verify/harness/fp.hpp), or
+//   null with a note when U does not have exactly two wells in the box; pi's mass in the outer 5%
+//   of the box is reported.
 //
 // fp_lsi_bounds (U = B cos(omega x) + lambda1 x², several B):
 //   lambda; B [..]; omega; lambda1; half_width, n; scheme, dt, t_end; starts; tolerances
-//   {bound, alpha_gap, kl_curve}; bound_mutant none | hs_without_penalty; solver_mutant;
-//   optional target_2d {"potential": "double_well" | "mixture_2d", "lambda", "half_width", "n",
-//   "dt", "t_end", "start": {...}} for the 2-D gap and de Bruijn.
+//   {bound, alpha_gap, kl_curve}; bound_mutant none | hs_without_penalty | talagrand_without_factor_2;
+//   solver_mutant; optional target_2d {"potential": a registered 2-D potential (name or {"name",
+//   "params"}; default double_well), "lambda", "half_width", "n", "dt", "t_end", "start": {...},
+//   "de_bruijn_tolerance", "w2_every", "talagrand_tolerance", "talagrand_kl_floor"} for the 2-D
+//   gap, de Bruijn and Talagrand.
 //   Checks: bounds_below_alpha_num, bounds_below_gap, alpha_num_below_gap, kl_under_lsi_bound
-//   (and de_bruijn_2d with target_2d).
+//   (and de_bruijn_2d, talagrand_2d with target_2d).
+//   talagrand_2d: W2²(p_t, pi) <= 2 KL(p_t||pi)/alpha_t along the 2-D flow (Otto–Villani in
+//   trajectory form, derivation at the check; normalisation KL <= I/(2 alpha) of DESIGN.md §2, so
+//   T2 reads W2² <= 2 KL/alpha), alpha_t = min(min_{s in [t, t_end]} I_s/(2 KL_s), gap/lambda).
+//   W2² is bracketed exactly for the piecewise-constant densities (lib/fp w2_squared_2d_bounds):
+//   the check uses the marginal LOWER bound, so a failure certifies a violation; the
+//   Knothe–Rosenblatt UPPER bound certifies where it holds. For a separable target the bracket
+//   closes (lower = upper to 1e-9 relative). Along the slowest mode the bound is asymptotically
+//   tight (ratio -> 1 - O(h²): 0.99965 at n = 96, t = 15), hence talagrand_tolerance 1e-3 for the
+//   grid's O(h²) of either sign. Solver mutants cannot fail it (T2 holds for every density); the
+//   bound mutant talagrand_without_factor_2 does (ratio 1.89).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <variant>
 
 #include "experiments/catalogues.hpp"
 #include "experiments/drivers/common.hpp"
@@ -53,9 +78,84 @@ using nlohmann::json;
 namespace vh = verify::harness;
 namespace fp = lib::fp;
 
+// ---------------------------------------------------------------------------------------------
+// Spec-selectable potentials (shared with fp_ula.cpp, which declares these two functions).
+// A potential is given as a registered name (string: default parameters) or as
+// {"name": ..., "params": {...}}, resolved through catalogues().potentials (built-ins and plugins).
+// Errors are SpecErrors naming the JSON path: an unknown name lists the known ones, a potential
+// without the needed dimension lists the ones that have it, parameters are checked against the
+// potential's declared ParamSpecs (unknown name, type, range) and then by its factory.
+
+struct PotentialChoice {
+  std::string name;
+  lib::Params params;  // completed with the declared defaults
+  json to_json() const;
+};
+
+json PotentialChoice::to_json() const {
+  json pj = json::object();
+  for (const auto& [k, v] : params.values()) std::visit([&](const auto& x) { pj[k] = x; }, v);
+  return {{"name", name}, {"params", pj}};
+}
+
+PotentialChoice potential_from_node(const Node& pn, int dim) {
+  const auto& reg = catalogues().potentials;
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  PotentialChoice c;
+  const bool is_object = pn.raw().is_object();
+  if (!is_object && !pn.raw().is_string())
+    pn.fail("must be a registered potential name or {\"name\": ..., \"params\": {...}}", "known: " + join(reg.names()));
+  if (is_object) pn.object_with({"name", "params"});
+  const Node nn = is_object ? pn.at("name") : pn;
+  c.name = nn.string();
+  const lib::potentials::PotentialInfo* info = reg.find(c.name);
+  if (!info) nn.fail("unknown potential \"" + c.name + "\"", "known: " + join(reg.names()));
+  if (!info->dims.empty() && std::find(info->dims.begin(), info->dims.end(), dim) == info->dims.end()) {
+    std::vector<std::string> ok;
+    for (const auto& name : reg.names()) {
+      const auto* i = reg.find(name);
+      if (i->dims.empty() || std::find(i->dims.begin(), i->dims.end(), dim) != i->dims.end()) ok.push_back(name);
+    }
+    nn.fail("potential \"" + c.name + "\" has no " + std::to_string(dim) + "-D version", "potentials in " + std::to_string(dim) + "-D: " + join(ok));
+  }
+  for (const auto& ps : info->params) c.params.set(ps.name, ps.default_value);
+  if (is_object && pn.has("params")) {
+    const Node pp = pn.at("params");
+    std::vector<std::string> allowed;
+    for (const auto& ps : info->params) allowed.push_back(ps.name);
+    pp.object_with(allowed);
+    for (const auto& ps : info->params) {
+      if (!pp.has(ps.name)) continue;
+      const Node v = pp.at(ps.name);
+      switch (ps.type) {
+        case lib::ParamSpec::Type::real: c.params.set(ps.name, v.number(ps.lo, ps.hi)); break;
+        case lib::ParamSpec::Type::integer:
+          c.params.set(ps.name, static_cast<long>(v.integer(static_cast<long long>(ps.lo), static_cast<long long>(ps.hi))));
+          break;
+        case lib::ParamSpec::Type::text: c.params.set(ps.name, ps.choices.empty() ? v.string() : v.one_of(ps.choices)); break;
+        case lib::ParamSpec::Type::boolean:
+          if (!v.raw().is_boolean()) v.fail("must be true or false", ps.doc);
+          c.params.set(ps.name, v.raw().get<bool>());
+          break;
+      }
+    }
+  }
+  try {
+    reg.make(c.name, dim, c.params);
+  } catch (const std::invalid_argument& e) {
+    pn.fail(e.what(), "see the potential's declared parameters");
+  }
+  return c;
+}
+
 namespace {
 
-const std::vector<std::string> kMutants = {"none", "diffusion_doubled", "drift_flipped"};
+const std::vector<std::string> kMutants = {"none", "diffusion_doubled", "drift_flipped", "backward_euler_stage_matrix",
+                                           "tr_bdf2_uniform_weights"};
 const std::vector<std::string> kSchemes = {"backward_euler", "tr_bdf2"};
 
 double slope(const std::vector<double>& x, const std::vector<double>& y) { return verify::stats::fit_line(x, y).slope; }
@@ -447,7 +547,7 @@ reports::Series exp_line(const std::string& label, reports::SeriesStyle style, d
 
 struct DoubleWellSpec {
   FlowSpec f;
-  double a = 1, b = 1;
+  PotentialChoice pot;  // default: double_well with a, b
   double kl_hi = 1e-4, kl_lo = 1e-10;
   double db_t_min = 1.0;
   int db_points = 20;
@@ -458,13 +558,21 @@ struct DoubleWellSpec {
 
 Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string, double>&) {
   const Node p = params_node(spec);
-  p.object_with({"lambda", "a", "b", "half_width", "n", "scheme", "startup_steps", "initial_phase", "record_every", "negative_mass_tol", "dt", "t_end", "starts", "rate_window", "de_bruijn",
+  p.object_with({"lambda", "a", "b", "potential", "half_width", "n", "scheme", "startup_steps", "initial_phase", "record_every", "negative_mass_tol", "dt", "t_end", "starts", "rate_window", "de_bruijn",
                  "tolerances", "solver_mutant", "stationary_phase"});
   DoubleWellSpec s;
   json eff;
   s.f.lambda = p.at("lambda").number(0.0, 100.0, true);
-  s.a = p.number_or("a", 1.0, 0.0, 1e3, true);
-  s.b = p.number_or("b", 1.0, 0.0, 1e3, true);
+  if (p.has("potential")) {
+    for (const char* legacy : {"a", "b"})
+      if (p.has(legacy)) p.at(legacy).fail("conflicts with \"potential\"", "give the potential's parameters in potential.params");
+    s.pot = potential_from_node(p.at("potential"), 1);
+  } else {
+    s.pot.name = "double_well";
+    s.pot.params = catalogues().potentials.with_defaults("double_well");
+    s.pot.params.set("a", p.number_or("a", 1.0, 0.0, 1e3, true));
+    s.pot.params.set("b", p.number_or("b", 1.0, 0.0, 1e3, true));
+  }
   parse_flow(p, s.f, eff, 2.5);
   if (p.has("rate_window")) {
     const auto w = p.at("rate_window").numbers(2, 2, 0.0, 1.0, true);
@@ -496,22 +604,21 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
     s.tol_gap_grid = t.number_or("gap_grid", s.tol_gap_grid, 0.0, 1.0, true);
   }
   eff["lambda"] = s.f.lambda;
-  eff["a"] = s.a;
-  eff["b"] = s.b;
+  if (s.pot.name == "double_well") {
+    eff["a"] = s.pot.params.real("a");
+    eff["b"] = s.pot.params.real("b");
+  }
   eff["rate_window"] = {s.kl_hi, s.kl_lo};
   eff["de_bruijn"] = {{"t_min", s.db_t_min}, {"points", s.db_points}, {"delta", s.f.dt}};
   eff["tolerances"] = {{"stationary", s.tol_stationary}, {"de_bruijn", s.tol_de_bruijn}, {"rate", s.tol_rate},
                        {"alpha_gap", s.tol_alpha_gap}, {"gap_grid", s.tol_gap_grid}};
-  eff["potential"] = "double_well";
+  eff["potential"] = s.pot.to_json();
   Prepared out{spec.header, eff, {}};
   out.run = [s, h = spec.header, eff](const RunContext& ctx) {
     reports::Experiment e = base_experiment(h, eff);
     try {
       const FlowSpec& f = s.f;
-      lib::Params pp;
-      pp.set("a", s.a);
-      pp.set("b", s.b);
-      const auto pot = catalogues().potentials.make("double_well", 1, pp);
+      const auto pot = catalogues().potentials.make(s.pot.name, 1, s.pot.params);
       const fp::Grid g = fp::Grid::line(-f.half_width, f.half_width, f.n);
       const Eigen::VectorXd U = fp::sample(g, *pot);
       const double lam = f.lambda;
@@ -520,8 +627,21 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
       const double gap_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - gap_t0).count();
       const fp::Grid g2 = fp::Grid::line(-f.half_width, f.half_width, 2 * f.n);
       const fp::SpectralGap gap2 = fp::spectral_gap(g2, *pot, lam);
-      // Eyring–Kramers for a x⁴ - b x²: minima ±sqrt(b/2a), U'' = 4b there, |U''(0)| = 2b, barrier b²/(4a).
-      const double kramers = theory::kramers_spectral_gap_symmetric(4 * s.b, 2 * s.b, s.b * s.b / (4 * s.a), lam);
+      // Eyring–Kramers. For a x⁴ - b x² in closed form: minima ±sqrt(b/2a), U'' = 4b there, |U''(0)| = 2b,
+      // barrier b²/(4a). Any other potential: two-state formula from its located critical points
+      // (verify/harness/fp.hpp: kramers_for_potential), when it has exactly two wells in the box.
+      double kramers = std::numeric_limits<double>::quiet_NaN();
+      std::string kramers_note;
+      if (s.pot.name == "double_well") {
+        const double a = s.pot.params.real("a"), b = s.pot.params.real("b");
+        if (b > 0) kramers = theory::kramers_spectral_gap_symmetric(4 * b, 2 * b, b * b / (4 * a), lam);
+        else kramers_note = "b = 0: a single well, no Eyring–Kramers value";
+      } else {
+        const auto ke = vh::kramers_for_potential(*pot, -f.half_width, f.half_width, lam);
+        if (ke.applicable) kramers = ke.gap;
+        kramers_note = ke.applicable ? "two-state Eyring–Kramers from the located minima " + json(ke.minima).dump() + " and saddle " + json(ke.maxima).dump()
+                                     : ke.note;
+      }
       FamilyResult fam = run_family(g, U, f, true, true);
       if (ctx.progress) ctx.progress(1, 1);
       const vh::FlowRecord& main = fam.runs[0];
@@ -636,12 +756,15 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
       e.checks.push_back(cd);
       // (e) grid convergence of the gap.
       e.checks.push_back(relative_close(
-          "gap_grid_converged", "the discrete spectral gap converges in h (O(h²)): n and 2n cells agree",
+          "gap_grid_converged",
+          "the discrete spectral gap converges in h (O(h²)): n and 2n cells agree [a resolution GUARD: it compares two gaps of the "
+          "correct operator, so no solver mutant can fail it; it fails when n does not resolve the potential, e.g. too few cells "
+          "for a small lambda (tested)]",
           "relative difference of the gap on n = " + std::to_string(f.n) + " and 2n cells", gap.gap, gap2.gap, s.tol_gap_grid, ""));
       // Plots.
       reports::Plot pk;
       pk.id = "kl_decay";
-      pk.title = "KL(p_t || pi), double well lambda = " + fmt(lam);
+      pk.title = "KL(p_t || pi), " + pot->description() + ", lambda = " + fmt(lam);
       pk.xlabel = "t";
       pk.ylabel = "KL (nats)";
       pk.logy = true;
@@ -668,7 +791,8 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
       pr.series = {rs};
       if (!rs.x.empty()) {
         pr.series.push_back({"gap", reports::SeriesStyle::bound, {rs.x.front(), rs.x.back()}, {gap.gap, gap.gap}, {}, {}});
-        pr.series.push_back({"Eyring–Kramers", reports::SeriesStyle::reference, {rs.x.front(), rs.x.back()}, {kramers, kramers}, {}, {}});
+        if (std::isfinite(kramers))
+          pr.series.push_back({"Eyring–Kramers", reports::SeriesStyle::reference, {rs.x.front(), rs.x.back()}, {kramers, kramers}, {}, {}});
       }
       e.plots.push_back(pr);
       json starts_res = json::array();
@@ -679,9 +803,17 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
       e.results["gap_2n"] = gap2.gap;
       e.results["gap_next"] = gap.next;
       e.results["gap_seconds"] = gap_seconds;
-      e.results["kramers_gap"] = kramers;
-      e.results["gap_over_kramers"] = gap.gap / kramers;
-      e.results["kramers_over_gap"] = kramers / gap.gap;
+      e.results["potential"] = pot->description();
+      e.results["kramers_gap"] = std::isfinite(kramers) ? json(kramers) : json(nullptr);
+      e.results["gap_over_kramers"] = std::isfinite(kramers) ? json(gap.gap / kramers) : json(nullptr);
+      e.results["kramers_over_gap"] = std::isfinite(kramers) ? json(kramers / gap.gap) : json(nullptr);
+      if (!kramers_note.empty()) e.results["kramers_note"] = kramers_note;
+      {
+        // Truncation of the target by the box: pi's mass in the outer 5% of each side.
+        const Eigen::VectorXd pig = fp::gibbs_density(g, U, lam);
+        const long w = std::max(1L, std::lround(0.05 * f.n));
+        e.results["pi_boundary_mass"] = {pig.head(w).sum() * g.cell_volume(), pig.tail(w).sum() * g.cell_volume()};
+      }
       e.results["alpha_num"] = fam.alpha_num;
       e.results["gap_over_lambda"] = gap.gap / lam;
       e.results["alpha_num_lambda_over_gap"] = alpha_gap_ratio;
@@ -708,11 +840,14 @@ Prepared prepare_double_well(const ParsedSpec& spec, const std::map<std::string,
 
 struct Target2d {
   bool enabled = false;
-  std::string potential = "double_well";
+  PotentialChoice pot;
   double lambda = 0.3, half_width = 2.5, dt = 0.02, t_end = 5;
   int n = 64;
   lib::sde::IsotropicMixture start;
   double tol_de_bruijn = 1e-3;
+  long w2_every = 5;           // W2 bounds at every w2_every-th record
+  double tol_talagrand = 1e-3;  // round-off / grid allowance of talagrand_2d (relative)
+  double talagrand_kl_floor = 1e-9;
 };
 
 struct LsiSpec {
@@ -741,7 +876,7 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
     if (s.lambda1 * s.f.half_width * s.f.half_width - 2 * s.Bs[i] < 30 * s.f.lambda)
       p.at("half_width").fail("the box truncates pi for B = " + fmt(s.Bs[i]) + " (lambda1 L² - 2B < 30 lambda)",
                               "use half_width >= sqrt((30 lambda + 2B)/lambda1) = " + fmt(std::sqrt((30 * s.f.lambda + 2 * s.Bs[i]) / s.lambda1)));
-  s.bound_mutant = p.one_of_or("bound_mutant", "none", {"none", "hs_without_penalty"});
+  s.bound_mutant = p.one_of_or("bound_mutant", "none", {"none", "hs_without_penalty", "talagrand_without_factor_2"});
   if (p.has("tolerances")) {
     const Node t = p.at("tolerances");
     t.object_with({"bound", "alpha_gap", "kl_curve"});
@@ -751,9 +886,15 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
   }
   if (p.has("target_2d")) {
     const Node t = p.at("target_2d");
-    t.object_with({"potential", "lambda", "half_width", "n", "dt", "t_end", "start", "de_bruijn_tolerance"});
+    t.object_with({"potential", "lambda", "half_width", "n", "dt", "t_end", "start", "de_bruijn_tolerance", "w2_every",
+                   "talagrand_tolerance", "talagrand_kl_floor"});
     s.t2.enabled = true;
-    s.t2.potential = t.one_of_or("potential", "double_well", {"double_well", "mixture_2d"});
+    if (t.has("potential")) {
+      s.t2.pot = potential_from_node(t.at("potential"), 2);
+    } else {
+      s.t2.pot.name = "double_well";
+      s.t2.pot.params = catalogues().potentials.with_defaults("double_well");
+    }
     s.t2.lambda = t.at("lambda").number(0.0, 100.0, true);
     s.t2.half_width = t.number_or("half_width", 2.5, 0.0, 1e3, true);
     s.t2.n = static_cast<int>(t.at("n").integer(8, 512));
@@ -763,8 +904,13 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
     json se;
     s.t2.start = parse_mixture(t.at("start"), 2, se);
     s.t2.tol_de_bruijn = t.number_or("de_bruijn_tolerance", 1e-3, 0.0, 1.0, true);
-    eff["target_2d"] = {{"potential", s.t2.potential}, {"lambda", s.t2.lambda}, {"half_width", s.t2.half_width}, {"n", s.t2.n},
-                        {"dt", s.t2.dt}, {"t_end", s.t2.t_end}, {"start", se}, {"de_bruijn_tolerance", s.t2.tol_de_bruijn}};
+    s.t2.w2_every = t.integer_or("w2_every", s.t2.w2_every, 1, 100000);
+    s.t2.tol_talagrand = t.number_or("talagrand_tolerance", s.t2.tol_talagrand, 0.0, 1.0);
+    s.t2.talagrand_kl_floor = t.number_or("talagrand_kl_floor", s.t2.talagrand_kl_floor, 0.0, 1.0, true);
+    eff["target_2d"] = {{"potential", s.t2.pot.to_json()}, {"lambda", s.t2.lambda}, {"half_width", s.t2.half_width}, {"n", s.t2.n},
+                        {"dt", s.t2.dt}, {"t_end", s.t2.t_end}, {"start", se}, {"de_bruijn_tolerance", s.t2.tol_de_bruijn},
+                        {"w2_every", s.t2.w2_every}, {"talagrand_tolerance", s.t2.tol_talagrand},
+                        {"talagrand_kl_floor", s.t2.talagrand_kl_floor}};
   }
   eff["lambda"] = s.f.lambda;
   eff["B"] = s.Bs;
@@ -781,6 +927,7 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
       const double lam = f.lambda;
       const fp::Grid g = fp::Grid::line(-f.half_width, f.half_width, f.n);
       const bool mut = s.bound_mutant == "hs_without_penalty";
+      const bool t2_mut = s.bound_mutant == "talagrand_without_factor_2";
       std::vector<double> bx, bval, bnum, bgap;  // per (B, bound): x = B
       std::vector<std::string> blabel;
       std::vector<double> ktx, ktv, ktb;  // KL curve points
@@ -922,7 +1069,7 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
       // Optional 2-D target: gap and de Bruijn.
       if (s.t2.enabled) {
         const Target2d& t2 = s.t2;
-        const auto pot = catalogues().potentials.make(t2.potential, 2, {});
+        const auto pot = catalogues().potentials.make(t2.pot.name, 2, t2.pot.params);
         const fp::Grid g2 = fp::Grid::box({-t2.half_width, t2.half_width, t2.n}, {-t2.half_width, t2.half_width, t2.n});
         const Eigen::VectorXd U2 = fp::sample(g2, *pot);
         const fp::SpectralGap gap2 = fp::spectral_gap(g2, U2, t2.lambda);
@@ -936,6 +1083,21 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
         fo.dt = t2.dt;
         fo.t_end = t2.t_end;
         fo.fisher = true;
+        // W2²(p_t, pi) bracketed at every w2_every-th record (lib/fp w2_squared_2d_bounds: marginal lower
+        // bound, Knothe–Rosenblatt upper bound; pi = the discrete Gibbs density, the flow's limit).
+        const Eigen::VectorXd pi2 = fp::gibbs_density(g2, U2, t2.lambda);
+        std::vector<double> w_t, w_lo, w_hi;
+        long rec = 0;
+        double w2_seconds = 0;
+        fo.observer = [&](double t, const Eigen::VectorXd& p) {
+          if (rec++ % t2.w2_every != 0) return;
+          const auto a = std::chrono::steady_clock::now();
+          const auto b = fp::w2_squared_2d_bounds(g2, p.cwiseMax(0.0), pi2);
+          w2_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
+          w_t.push_back(t);
+          w_lo.push_back(b.lower);
+          w_hi.push_back(b.upper);
+        };
         const auto run = vh::run_flow(g2, U2, o, vh::cell_average_mixture(g2, t2.start), fo);
         std::vector<double> jt;
         const long nsteps = static_cast<long>(run.t.size()) - 1;
@@ -951,10 +1113,86 @@ Prepared prepare_lsi_bounds(const ParsedSpec& spec, const std::map<std::string, 
             t2.tol_de_bruijn);
         e.checks.push_back(db);
         double min_ratio = run.min_ratio;
+        // Talagrand along the flow. Otto–Villani, trajectory form: with v = -lambda ∇log(p/pi) the flow's
+        // velocity, W2(p_t, pi) <= ∫_t^∞ lambda sqrt(I_s) ds, and dKL/ds = -lambda I_s; if I_s >= 2 alpha_t KL_s
+        // for all s >= t then lambda sqrt(I_s) <= -sqrt(2/alpha_t) d sqrt(KL_s)/ds, so
+        //   W2²(p_t, pi) <= 2 KL(p_t||pi) / alpha_t,   alpha_t = inf_{s >= t} I_s / (2 KL_s)  (>= the LSI constant).
+        // alpha_t = min(recorded min of I/(2 KL) over s in [t, t_end], gap/lambda): beyond t_end the flow is near pi,
+        // where I/(2 KL) -> E(f)/(lambda Var f) >= gap/lambda (Poincaré), so the second term covers the tail.
+        std::vector<double> suffix_min(run.t.size(), gap2.gap / t2.lambda);
+        for (std::size_t j = run.t.size(); j-- > 0;) {
+          double r = suffix_min[j];
+          if (run.kl[j] >= 1e-11 && run.kl[j] > 0) r = std::min(r, run.fisher[j] / (2 * run.kl[j]));
+          if (j + 1 < run.t.size()) r = std::min(r, suffix_min[j + 1]);
+          suffix_min[j] = r;
+        }
+        auto rec_index = [&](double t) {
+          const auto it = std::lower_bound(run.t.begin(), run.t.end(), t - 1e-9 * std::max(1.0, t));
+          return static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - run.t.begin(), static_cast<std::ptrdiff_t>(run.t.size()) - 1));
+        };
+        const double factor = t2_mut ? 1.0 : 2.0;
+        std::vector<double> tb, talpha, tkl;
+        std::vector<bool> judged;
+        long certified = 0, n_judged = 0;
+        for (std::size_t i = 0; i < w_t.size(); ++i) {
+          const std::size_t j = rec_index(w_t[i]);
+          const double alpha_t = suffix_min[j];
+          tkl.push_back(run.kl[j]);
+          talpha.push_back(alpha_t);
+          tb.push_back(factor * run.kl[j] / alpha_t);
+          judged.push_back(run.kl[j] >= t2.talagrand_kl_floor);
+          if (judged.back()) {
+            ++n_judged;
+            if (w_hi[i] <= tb.back()) ++certified;
+          }
+        }
+        {
+          auto c = verify::checks::deterministic_upper_bound(
+              {"talagrand_2d",
+               "Talagrand from LSI along the 2-D flow (" + pot->description() + ", lambda = " + fmt(t2.lambda) +
+                   "; Otto–Villani, trajectory form): W2²(p_t, pi) <= 2 KL(p_t||pi) / alpha_t with alpha_t = min(min over "
+                   "s in [t, t_end] of I_s/(2 KL_s), gap/lambda); KL <= I/(2 alpha) normalisation (DESIGN.md §2)" +
+                   std::string(t2_mut ? " [bound_mutant talagrand_without_factor_2: bound KL/alpha_t]" : "") +
+                   ". Solver mutants cannot fail it (T2 holds for EVERY density, whatever flow produced it); its power is "
+                   "shown by the bound mutant, since the bound is asymptotically tight along the slowest mode",
+               "max over recorded t (KL >= " + fmt(t2.talagrand_kl_floor) + ") of W2²_lower(p_t, pi) / bound(t); W2²_lower = "
+               "W2²(x-marginals) + W2²(y-marginals) <= W2² (exact 1-D CDF formulas), so a ratio > 1 certifies a violation"},
+              w_t, w_lo, tb, judged, t2.tol_talagrand);
+          c.detail += "; the Knothe–Rosenblatt UPPER bound on W2² is below the bound at " + std::to_string(certified) + " of " +
+                      std::to_string(n_judged) + " judged times (certified to hold there)";
+          e.checks.push_back(c);
+        }
+        json w2_series = json::array();
+        for (std::size_t i = 0; i < w_t.size(); ++i)
+          if (i % std::max<std::size_t>(1, w_t.size() / 25) == 0 || i + 1 == w_t.size())
+            w2_series.push_back({{"t", w_t[i]}, {"w2sq_lower", w_lo[i]}, {"w2sq_upper", w_hi[i]}, {"kl", tkl[i]},
+                                 {"alpha_t", talpha[i]}, {"bound", tb[i]}, {"lower_over_bound", w_lo[i] / tb[i]}});
+        reports::Plot pw;
+        pw.id = "w2_2d";
+        pw.title = "2-D W2²(p_t, pi) bracket and the Talagrand bound, " + pot->description() + ", lambda = " + fmt(t2.lambda);
+        pw.xlabel = "t";
+        pw.ylabel = "W2² (squared distance)";
+        pw.logy = true;
+        reports::Series sl{"W2² lower bound (marginals)", reports::SeriesStyle::measured, {}, {}, {}, {}};
+        reports::Series su{"W2² upper bound (Knothe–Rosenblatt)", reports::SeriesStyle::measured, {}, {}, {}, {}};
+        reports::Series sb{std::string(t2_mut ? "KL/alpha_t (MUTANT)" : "2 KL/alpha_t (Talagrand)"), reports::SeriesStyle::bound, {}, {}, {}, {}};
+        for (std::size_t i = 0; i < w_t.size(); ++i) {
+          if (!(w_lo[i] > 1e-14 && tb[i] > 1e-14)) continue;
+          sl.x.push_back(w_t[i]);
+          sl.y.push_back(w_lo[i]);
+          su.x.push_back(w_t[i]);
+          su.y.push_back(w_hi[i]);
+          sb.x.push_back(w_t[i]);
+          sb.y.push_back(tb[i]);
+        }
+        pw.series = {sl, su, sb};
+        e.plots.push_back(pw);
         e.results["target_2d"] = {{"potential", pot->description()}, {"gap", gap2.gap}, {"gap_converged", gap2.converged},
                                   {"gap_iterations", gap2.iterations}, {"de_bruijn_max_error", db.measured},
                                   {"min_I_over_2KL_along_run", min_ratio}, {"gap_over_lambda", gap2.gap / t2.lambda},
-                                  {"max_boundary_mass", run.diagnostics.max_boundary_mass}};
+                                  {"max_boundary_mass", run.diagnostics.max_boundary_mass},
+                                  {"w2_to_pi", w2_series}, {"w2_seconds", w2_seconds},
+                                  {"talagrand_certified_times", certified}, {"talagrand_judged_times", n_judged}};
         reports::Plot pk;
         pk.id = "kl_2d";
         pk.title = "2-D KL(p_t || pi), " + pot->description() + ", lambda = " + fmt(t2.lambda);
@@ -991,7 +1229,8 @@ void register_fp_kinds(KindRegistry& r) {
           {"time_order_tr_bdf2", false, 0.0}},
          prepare_ou_grid});
   r.add({"fp_double_well",
-         "Double well x^4 - x^2 on the grid: Gibbs steady state, de Bruijn, KL rate 2 gap, numerical LSI vs gap, Kramers ratio",
+         "A 1-D potential on the grid (default the double well x^4 - x^2; any registered 1-D potential via `potential`): Gibbs "
+         "steady state, de Bruijn, KL rate 2 gap, numerical LSI vs gap, gap converged in n (a resolution guard), Kramers ratio",
          {{"stationary_gibbs", false, 0.0},
           {"de_bruijn", false, 0.0},
           {"kl_rate_twice_gap", false, 0.0},
@@ -999,12 +1238,14 @@ void register_fp_kinds(KindRegistry& r) {
           {"gap_grid_converged", false, 0.0}},
          prepare_double_well});
   r.add({"fp_lsi_bounds",
-         "Bounded perturbation B cos(omega x) + lambda1 x^2: Holley–Stroock and Bakry–Émery bounds vs numerical LSI and gap",
+         "Bounded perturbation B cos(omega x) + lambda1 x^2: Holley–Stroock and Bakry–Émery bounds vs numerical LSI and gap; "
+         "optional 2-D target: de Bruijn, W2 to pi along the flow (exact bracket) against Talagrand 2 KL/alpha",
          {{"bounds_below_alpha_num", false, 0.0},
           {"bounds_below_gap", false, 0.0},
           {"alpha_num_below_gap", false, 0.0},
           {"kl_under_lsi_bound", false, 0.0},
-          {"de_bruijn_2d", false, 0.0}},
+          {"de_bruijn_2d", false, 0.0},
+          {"talagrand_2d", false, 0.0}},
          prepare_lsi_bounds});
   register_fp_ula_kind(r);
 }

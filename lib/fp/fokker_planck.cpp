@@ -30,6 +30,8 @@ std::string_view to_string(FpMutant m) {
     case FpMutant::none: return "none";
     case FpMutant::diffusion_doubled: return "diffusion_doubled";
     case FpMutant::drift_flipped: return "drift_flipped";
+    case FpMutant::backward_euler_stage_matrix: return "backward_euler_stage_matrix";
+    case FpMutant::tr_bdf2_uniform_weights: return "tr_bdf2_uniform_weights";
   }
   return "none";
 }
@@ -59,7 +61,10 @@ Scheme scheme_from_string(std::string_view name) {
   return enum_from_string(name, {Scheme::backward_euler, Scheme::tr_bdf2}, "scheme");
 }
 FpMutant fp_mutant_from_string(std::string_view name) {
-  return enum_from_string(name, {FpMutant::none, FpMutant::diffusion_doubled, FpMutant::drift_flipped}, "mutant");
+  return enum_from_string(name,
+                          {FpMutant::none, FpMutant::diffusion_doubled, FpMutant::drift_flipped,
+                           FpMutant::backward_euler_stage_matrix, FpMutant::tr_bdf2_uniform_weights},
+                          "mutant");
 }
 LinearSolver linear_solver_from_string(std::string_view name) {
   return enum_from_string(name, {LinearSolver::automatic, LinearSolver::ldlt_symmetric, LinearSolver::sparse_lu},
@@ -351,12 +356,12 @@ void FokkerPlanck::step(double dt) {
   if (!(std::isfinite(dt) && dt > 0)) throw std::invalid_argument("dt: must be finite and > 0");
   Impl& m = *impl_;
   Eigen::VectorXd next;
+  const double gamma = 2 - std::sqrt(2.0);
+  const double k = gamma / 2;
   if (m.opt.scheme == Scheme::backward_euler) {
-    m.factor(dt);
+    m.factor(m.opt.mutant == FpMutant::backward_euler_stage_matrix ? k * dt : dt);
     m.solve_refined(m.p, next);
   } else {
-    const double gamma = 2 - std::sqrt(2.0);
-    const double k = gamma / 2;
     m.factor(k * dt);
     Eigen::VectorXd Lp;
     apply_operator(m.coef, m.p, Lp);
@@ -365,7 +370,7 @@ void FokkerPlanck::step(double dt) {
     // BDF2 right-hand side c p* - (c - 1) p^n with c = 1/(gamma(2-gamma)), (1-gamma)² c = c - 1,
     // written as p* + (c - 1)(p* - p^n) so that its mass is exactly that of p* (no drift of
     // (c - c(1-gamma)²) - 1 ~ eps per step from rounded constants) and p* = p^n is a fixed point.
-    const double cm1 = 1 / (gamma * (2 - gamma)) - 1;
+    const double cm1 = m.opt.mutant == FpMutant::tr_bdf2_uniform_weights ? 1.0 / 3.0 : 1 / (gamma * (2 - gamma)) - 1;
     m.solve_refined(stage + cm1 * (stage - m.p), next);
   }
   const Impl::Check c = m.check(next);

@@ -57,9 +57,16 @@
 // is left at the last good step.
 //
 // Mutants (DESIGN.md §4, negative tests of the verification suite): deliberately WRONG variants,
-// selectable at run time. diffusion_doubled solves ∂p/∂t = div(p ∇U) + 2 lambda Δp; drift_flipped
-// solves ∂p/∂t = -div(p ∇U) + lambda Δp. gibbs_density() always returns the CORRECT target
-// exp(-U/lambda)/Z (the claim the mutant must fail to reproduce).
+// selectable at run time. Operator mutants: diffusion_doubled solves ∂p/∂t = div(p ∇U) + 2 lambda Δp;
+// drift_flipped solves ∂p/∂t = -div(p ∇U) + lambda Δp. Time-stepping mutants (the operator is
+// right, the step is not; they exist to show that the time-order checks see the time stepper):
+// backward_euler_stage_matrix makes backward Euler solve with the TR-BDF2 stage matrix
+// I - (gamma/2) dt L (a factorisation-cache bug: each step advances gamma/2 = 0.29 of dt, an O(1)
+// error at a fixed horizon); tr_bdf2_uniform_weights uses the constant-step BDF2 weights 4/3, -1/3
+// in the second stage instead of 1/(gamma(2-gamma)), -(1-gamma)²/(gamma(2-gamma)), which is still
+// mass-conservative with the Gibbs density stationary but advances 11 gamma/6 = 1.074 dt per step
+// with a local error O(dt²): first order, and O(1) wrong at a fixed horizon. gibbs_density()
+// always returns the CORRECT target exp(-U/lambda)/Z (the claim the mutant must fail to reproduce).
 #pragma once
 
 #include <Eigen/Core>
@@ -77,7 +84,7 @@ class Potential;
 namespace ldbench::lib::fp {
 
 enum class Scheme { backward_euler, tr_bdf2 };
-enum class FpMutant { none, diffusion_doubled, drift_flipped };
+enum class FpMutant { none, diffusion_doubled, drift_flipped, backward_euler_stage_matrix, tr_bdf2_uniform_weights };
 enum class LinearSolver { automatic, ldlt_symmetric, sparse_lu };  // 2-D only (1-D: Thomas)
 
 std::string_view to_string(Scheme s);

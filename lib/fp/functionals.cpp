@@ -188,6 +188,86 @@ double w2_squared_1d_sample(const Grid& grid, const Eigen::VectorXd& p, std::vec
   return w2_pieces(grid_quantile(grid, p, "p"), B);
 }
 
+namespace {
+
+// Knothe–Rosenblatt cost with the outer coordinate `outer` (0 = x first) between p and q on a 2-D
+// grid; also returns the W2² of the outer marginals in *outer_w2.
+double knothe_rosenblatt(const Grid& grid, const Eigen::VectorXd& p, const Eigen::VectorXd& q, int outer, double* outer_w2) {
+  const long nx = grid.axes[0].n, ny = grid.axes[1].n;
+  const int inner = 1 - outer;
+  const long no = outer == 0 ? nx : ny, ni = outer == 0 ? ny : nx;
+  auto at = [&](const Eigen::VectorXd& v, long o, long i) { return outer == 0 ? v[o + nx * i] : v[i + nx * o]; };
+  const Grid go = Grid::line(grid.axes[static_cast<std::size_t>(outer)].lo, grid.axes[static_cast<std::size_t>(outer)].hi,
+                             grid.axes[static_cast<std::size_t>(outer)].n);
+  const Grid gi = Grid::line(grid.axes[static_cast<std::size_t>(inner)].lo, grid.axes[static_cast<std::size_t>(inner)].hi,
+                             grid.axes[static_cast<std::size_t>(inner)].n);
+  Eigen::VectorXd mp = Eigen::VectorXd::Zero(no), mq = Eigen::VectorXd::Zero(no);
+  for (long o = 0; o < no; ++o)
+    for (long i = 0; i < ni; ++i) {
+      mp[o] += at(p, o, i);
+      mq[o] += at(q, o, i);
+    }
+  *outer_w2 = w2_squared_1d(go, mp, go, mq);
+  // Positive columns with their cumulative mass at the column's end (the last one exactly 1).
+  auto breakpoints = [](const Eigen::VectorXd& m) {
+    std::vector<std::pair<long, double>> out;
+    const double t = m.sum();
+    long last = -1;
+    for (long o = 0; o < m.size(); ++o)
+      if (m[o] > 0) last = o;
+    double c = 0;
+    for (long o = 0; o <= last; ++o)
+      if (m[o] > 0) {
+        c += m[o] / t;
+        out.push_back({o, o == last ? 1.0 : c});
+      }
+    return out;
+  };
+  const auto A = breakpoints(mp), B = breakpoints(mq);
+  // Merged walk: on [u, ue] the u-quantile of p's outer marginal lies in column A[ia] and q's in B[ib].
+  double u = 0, cost = *outer_w2;
+  Eigen::VectorXd colp(ni), colq(ni);
+  long cached_a = -1, cached_b = -1;
+  double w = 0;
+  std::size_t ia = 0, ib = 0;
+  while (ia < A.size() && ib < B.size()) {
+    const double ue = std::min(A[ia].second, B[ib].second);
+    if (ue > u) {
+      const long a = A[ia].first, b = B[ib].first;
+      if (a != cached_a || b != cached_b) {
+        for (long i = 0; i < ni; ++i) {
+          colp[i] = at(p, a, i);
+          colq[i] = at(q, b, i);
+        }
+        w = w2_squared_1d(gi, colp, gi, colq);
+        cached_a = a;
+        cached_b = b;
+      }
+      cost += (ue - u) * w;
+      u = ue;
+    }
+    if (A[ia].second <= u) ++ia;
+    if (ib < B.size() && B[ib].second <= u) ++ib;
+  }
+  return cost;
+}
+
+}  // namespace
+
+W2Bounds2d w2_squared_2d_bounds(const Grid& grid, const Eigen::VectorXd& p, const Eigen::VectorXd& q) {
+  check_density(grid, p, "p");
+  check_density(grid, q, "q");
+  if (grid.dim() != 2) throw std::invalid_argument("p: w2_squared_2d_bounds needs a 2-D grid");
+  if (!(p.sum() > 0)) throw std::invalid_argument("p: total mass must be > 0");
+  if (!(q.sum() > 0)) throw std::invalid_argument("q: total mass must be > 0");
+  W2Bounds2d r;
+  r.upper_xy = knothe_rosenblatt(grid, p, q, 0, &r.marginal_x);
+  r.upper_yx = knothe_rosenblatt(grid, p, q, 1, &r.marginal_y);
+  r.lower = r.marginal_x + r.marginal_y;
+  r.upper = std::min(r.upper_xy, r.upper_yx);
+  return r;
+}
+
 GridMoments moments(const Grid& grid, const Eigen::VectorXd& p) {
   check_density(grid, p, "p");
   const double total = p.sum();

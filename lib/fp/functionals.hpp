@@ -29,6 +29,21 @@
 // ∫ (d0 + (d1 - d0) s)² ds over [0, 1] = (d0² + d0 d1 + d1²)/3. The results are exact for the
 // piecewise-constant densities (up to rounding), not for the continuous density they approximate.
 //
+// W2 in 2-D (bounds, exact for the piecewise-constant densities on one product grid). For densities
+// p, q on R² and any coupling (X, Y) of them, E|X - Y|² = E|X1 - Y1|² + E|X2 - Y2|², and the
+// coordinates of the coupling couple the marginals, so
+//   lower = W2²(p_x, q_x) + W2²(p_y, q_y) <= W2²(p, q)                       (marginal bound).
+// The Knothe–Rosenblatt coupling (X' = F_{q_x}^{-1}(F_{p_x}(X)), then Y' = the monotone map
+// between the conditional laws of the second coordinate given the columns of X and X') is a
+// coupling, so its cost is an upper bound:
+//   upper_xy = W2²(p_x, q_x) + ∫_0^1 W2²(p(·|col_p(u)), q(·|col_q(u))) du >= W2²(p, q),
+// where col_p(u) is the column (x-cell) holding the u-quantile of p_x: a piecewise-constant density
+// is constant in x inside a column, so the conditional law of y given x depends on the column only,
+// and the integral is a finite sum over the merged quantile breakpoints (at most 2 nx pieces, each an
+// exact 1-D W2 between two columns). upper_yx swaps the roles of x and y; upper = min of the two.
+// For product densities p = p_x ⊗ p_y, q = q_x ⊗ q_y, lower = upper = W2² (the product of the 1-D
+// optimal couplings is optimal). Cost O(nx ny) per pair of columns, O((nx + ny) nx ny) in total.
+//
 // Input checks throw std::invalid_argument naming the argument ("p: ...", "U: ...", "lambda: ...").
 #pragma once
 
@@ -62,6 +77,17 @@ double w2_squared_1d(const Grid& grid_p, const Eigen::VectorXd& p, const Grid& g
 // Exact W2² between a piecewise-constant 1-D density and the empirical law of `sample` (equal
 // weights). Throws "sample: ..." if empty or non-finite.
 double w2_squared_1d_sample(const Grid& grid, const Eigen::VectorXd& p, std::vector<double> sample);
+
+// Bounds on W2²(p, q) for two densities on the same 2-D grid (see above); each normalised to mass 1
+// first; p, q >= 0.
+struct W2Bounds2d {
+  double lower = 0;      // W2²(p_x, q_x) + W2²(p_y, q_y)
+  double upper = 0;      // min(upper_xy, upper_yx)
+  double upper_xy = 0;   // Knothe–Rosenblatt, x first
+  double upper_yx = 0;   // Knothe–Rosenblatt, y first
+  double marginal_x = 0, marginal_y = 0;  // W2² of the two marginals (lower = their sum)
+};
+W2Bounds2d w2_squared_2d_bounds(const Grid& grid, const Eigen::VectorXd& p, const Eigen::VectorXd& q);
 
 // Mean and covariance of the piecewise-constant density (exact: within a cell the law is uniform,
 // so the covariance includes the h²/12 of each axis). p normalised first.

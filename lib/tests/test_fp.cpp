@@ -1,9 +1,11 @@
 // Tests for lib/fp: the Scharfetter–Gummel operator (structure: mass, M-matrix, Gibbs steady state,
 // symmetry), the time steppers (mass to round-off, exact positivity of backward Euler, orders in
 // space and time against the exact OU law of theory/ou.hpp), the grid functionals (exact
-// semi-discrete de Bruijn identity, W2, moments), the spectral gap (Gaussian: exactly a;
-// double well: theory/kramers.hpp's documented 0.035548; 2-D separable = min of 1-D gaps), the
-// diagnostics, and the deliberately broken mutants (must fail what the correct solver passes).
+// semi-discrete de Bruijn identity, W2 in 1-D and the 2-D W2 bracket, moments), the spectral gap
+// (Gaussian: exactly a; double well: theory/kramers.hpp's documented 0.035548; 2-D separable = min of
+// 1-D gaps), the grid law of ULA (GaussianTransition1d against the exact Gaussian ULA recursion on a
+// quadratic), the diagnostics, and the deliberately broken mutants (must fail what the correct solver
+// passes, including the time-stepping mutants).
 // Measured numbers are printed as "[measured] ..." lines.
 #include <gtest/gtest.h>
 
@@ -17,6 +19,7 @@
 
 #include "lib/fp/fokker_planck.hpp"
 #include "lib/fp/functionals.hpp"
+#include "lib/fp/gaussian_transition.hpp"
 #include "lib/fp/operator.hpp"
 #include "lib/fp/spectral.hpp"
 #include "lib/potentials/potential.hpp"
@@ -334,6 +337,52 @@ TEST(FpSolver, TimeOrders) {
   }
 }
 
+TEST(FpNegative, TimeSteppingMutantsLoseTheirOrder) {
+  // Against a correct TR-BDF2 reference on the same grid: backward_euler_stage_matrix advances only
+  // gamma/2 of each step (O(1) error, order ~0); tr_bdf2_uniform_weights advances 1.074 dt per step
+  // (O(1) error). Against its own refined run the TR-BDF2 mutant is first order (local error O(dt²)).
+  const Grid g = Grid::line(-6, 6, 200);
+  const double T = 0.5;
+  auto run = [&](Scheme s, long steps, FpMutant m) {
+    FpOptions o;
+    o.lambda = 0.5;
+    o.scheme = s;
+    o.mutant = m;
+    FokkerPlanck fp(g, *make("quadratic", 1, quad(1.0)), o);
+    fp.set_density(gaussian_on_grid(g, {1.0}, 0.1));
+    fp.advance(T, steps);
+    return fp.density();
+  };
+  const Eigen::VectorXd ref = run(Scheme::tr_bdf2, 8000, FpMutant::none);
+  const Eigen::VectorXd ref_mut = run(Scheme::tr_bdf2, 8000, FpMutant::tr_bdf2_uniform_weights);
+  std::vector<double> ldt, le_be, le_tr, le_self;
+  for (long n : {10, 20, 40, 80}) {
+    ldt.push_back(std::log(T / static_cast<double>(n)));
+    le_be.push_back(std::log(l1(g, run(Scheme::backward_euler, n, FpMutant::backward_euler_stage_matrix), ref)));
+    le_tr.push_back(std::log(l1(g, run(Scheme::tr_bdf2, n, FpMutant::tr_bdf2_uniform_weights), ref)));
+    le_self.push_back(std::log(l1(g, run(Scheme::tr_bdf2, n, FpMutant::tr_bdf2_uniform_weights), ref_mut)));
+  }
+  const double o_be = ls_slope(ldt, le_be), o_tr = ls_slope(ldt, le_tr), o_self = ls_slope(ldt, le_self);
+  std::cout << "[measured] fp time-stepping mutants: backward_euler_stage_matrix order " << o_be << ", tr_bdf2_uniform_weights order "
+            << o_tr << " (vs the correct reference), " << o_self << " (vs its own refined run)\n";
+  EXPECT_LT(o_be, 0.3);
+  EXPECT_LT(o_tr, 0.3);
+  EXPECT_GT(o_self, 0.8);
+  EXPECT_LT(o_self, 1.2);
+  // Both keep mass and the Gibbs density stationary (the mutation is in time, not in the operator).
+  FpOptions o;
+  o.lambda = 0.5;
+  o.scheme = Scheme::tr_bdf2;
+  o.mutant = FpMutant::tr_bdf2_uniform_weights;
+  FokkerPlanck fp(g, *make("quadratic", 1, quad(1.0)), o);
+  const Eigen::VectorXd pi = fp.gibbs_density();
+  fp.set_density(pi);
+  fp.advance(1.0, 10);
+  EXPECT_LT((fp.density() - pi).cwiseAbs().maxCoeff(), 1e-12 * pi.maxCoeff());
+  EXPECT_EQ(fp_mutant_from_string("tr_bdf2_uniform_weights"), FpMutant::tr_bdf2_uniform_weights);
+  EXPECT_EQ(fp_mutant_from_string("backward_euler_stage_matrix"), FpMutant::backward_euler_stage_matrix);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Functionals
 
@@ -494,6 +543,157 @@ TEST(FpFunctionals, W2MomentsEntropyExactCases) {
   EXPECT_TRUE(throws_invalid_argument_naming([&] { entropy(g1, neg); }, "p:"));
   EXPECT_TRUE(throws_invalid_argument_naming([&] { kl_to_gibbs(g1, u1, Eigen::VectorXd::Zero(3), 1.0); }, "U:"));
   EXPECT_TRUE(throws_invalid_argument_naming([&] { gibbs_density(g1, Eigen::VectorXd::Zero(7), 0.0); }, "lambda:"));
+}
+
+TEST(FpFunctionals, W2Bounds2dBracketTheTruth) {
+  const Grid g = Grid::box({-5, 5, 100}, {-5, 5, 100});
+  const long n = g.size();
+  // Identical densities: 0.
+  const Eigen::VectorXd a = gaussian_on_grid(g, {0.3, -0.2}, 0.4);
+  const W2Bounds2d z = w2_squared_2d_bounds(g, a, a);
+  EXPECT_NEAR(z.lower, 0.0, 1e-25);
+  EXPECT_NEAR(z.upper, 0.0, 1e-25);
+  // Product densities: lower = upper = W2² of the x marginals + of the y marginals.
+  const Eigen::VectorXd b = gaussian_on_grid(g, {-0.5, 0.6}, 0.9);
+  const W2Bounds2d pb = w2_squared_2d_bounds(g, a, b);
+  std::cout << "[measured] 2-D W2² product Gaussians: lower " << pb.lower << ", upper " << pb.upper << "\n";
+  EXPECT_NEAR(pb.lower, pb.upper, 1e-12 * pb.upper);
+  // Continuous value (Bures) for the same Gaussians, up to the O(h²) of the piecewise-constant densities.
+  const th::Gaussian ga{Eigen::Vector2d(0.3, -0.2), 0.4 * Eigen::Matrix2d::Identity()};
+  const th::Gaussian gb{Eigen::Vector2d(-0.5, 0.6), 0.9 * Eigen::Matrix2d::Identity()};
+  EXPECT_NEAR(pb.lower, th::w2_squared(ga, gb), 2e-3 * th::w2_squared(ga, gb));
+  // Correlated Gaussians: the bracket is strict and contains the Bures value (within the grid error).
+  Eigen::Matrix2d S1, S2;
+  S1 << 0.8, 0.5, 0.5, 0.6;
+  S2 << 0.5, -0.3, -0.3, 0.9;
+  auto gauss = [&](const Eigen::Vector2d& m, const Eigen::Matrix2d& S) {
+    const Eigen::Matrix2d P = S.inverse();
+    return normalized(g, sample(g, [&](const double* x) {
+                        const Eigen::Vector2d d(x[0] - m[0], x[1] - m[1]);
+                        return std::exp(-0.5 * d.dot(P * d));
+                      }));
+  };
+  const Eigen::Vector2d m1(0.2, 0.1), m2(-0.4, 0.3);
+  const W2Bounds2d cb = w2_squared_2d_bounds(g, gauss(m1, S1), gauss(m2, S2));
+  const double bures = th::w2_squared({m1, S1}, {m2, S2});
+  std::cout << "[measured] 2-D W2² correlated Gaussians: lower " << cb.lower << " <= Bures " << bures << " <= upper " << cb.upper
+            << " (KR x first " << cb.upper_xy << ", y first " << cb.upper_yx << ")\n";
+  EXPECT_LT(cb.lower, bures);
+  EXPECT_GT(cb.upper, bures);
+  EXPECT_GT(cb.upper - cb.lower, 0.05 * bures);  // the bracket is not trivially tight here
+  EXPECT_LE(cb.upper, std::min(cb.upper_xy, cb.upper_yx) + 1e-15);
+  // Errors.
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { w2_squared_2d_bounds(Grid::line(0, 1, 5), Eigen::VectorXd::Ones(5), Eigen::VectorXd::Ones(5)); }, "p:"));
+  Eigen::VectorXd neg = a;
+  neg[n / 2] = -1;
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { w2_squared_2d_bounds(g, a, neg); }, "q:"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The law of ULA on the grid
+
+// Cell averages of N(m, v) on a 1-D grid (erf differences), normalised on the box.
+Eigen::VectorXd gaussian_cells(const Grid& g, double m, double v) {
+  const Axis& ax = g.axes[0];
+  Eigen::VectorXd p(ax.n);
+  for (int i = 0; i < ax.n; ++i)
+    p[i] = 0.5 * (std::erf((ax.edge(i + 1) - m) / std::sqrt(2 * v)) - std::erf((ax.edge(i) - m) / std::sqrt(2 * v)));
+  return normalized(g, p);
+}
+
+TEST(FpGaussianTransition, UlaLawOnQuadraticMatchesTheExactRecursion) {
+  // U = a x²/2: the law of ULA stays Gaussian, m_{k+1} = (1 - eta a) m_k,
+  // v_{k+1} = (1 - eta a)² v_k + 2 eta lambda (theory/ula_gaussian.hpp). For a LINEAR mean map the
+  // O(h²) term of the recursion (the curvature of m inside a cell) vanishes and the cell-corrected
+  // recursion converges to the exact cell averages at O(h⁴) (the uniform law's fourth cumulant);
+  // without the cell correction the error carries the accumulated h²/12 per step (O(h²/eta)) and
+  // is orders of magnitude larger at a small step.
+  const double a = 1.0, lam = 0.5, eta = 0.01, m0 = 1.0, v0 = 0.1;
+  const int steps = 50;
+  double m = m0, v = v0;
+  for (int k = 0; k < steps; ++k) {
+    m *= 1 - eta * a;
+    v = (1 - eta * a) * (1 - eta * a) * v + 2 * eta * lam;
+  }
+  auto run = [&](int n, bool correction) {
+    const Grid g = Grid::line(-6, 6, n);
+    GaussianTransitionOptions o;
+    o.cell_correction = correction;
+    const GaussianTransition1d T(g, [&](double x) { return x - eta * a * x; }, 2 * eta * lam, o);
+    EXPECT_NEAR(T.column_mass(n / 2), 1.0, 1e-14);
+    Eigen::VectorXd p = gaussian_cells(g, m0, v0);
+    for (int k = 0; k < steps; ++k) p = T.apply(p);
+    EXPECT_NEAR(mass(g, p), 1.0, 1e-12);  // nothing leaves the box
+    const Eigen::VectorXd exact = gaussian_cells(g, m, v);
+    return std::make_pair(l1(g, p, exact), std::sqrt(w2_squared_1d(g, p, g, exact)));
+  };
+  std::vector<double> lh, le;
+  for (int n : {150, 300, 600}) {
+    const auto [e1, w] = run(n, true);
+    std::cout << "[measured] ULA law on the grid, n = " << n << ": L1 error " << e1 << ", W2 " << w << "\n";
+    lh.push_back(std::log(12.0 / n));
+    le.push_back(std::log(e1));
+  }
+  const double order = ls_slope(lh, le);
+  std::cout << "[measured] ULA law grid order (L1, linear mean map) = " << order << "\n";
+  EXPECT_GT(order, 3.7);
+  EXPECT_LT(order, 4.3);
+  const auto [with, w_with] = run(150, true);
+  const auto [without, w_without] = run(150, false);
+  std::cout << "[measured] ULA law n = 150: L1 error " << with << " with the cell correction, " << without << " without\n";
+  EXPECT_GT(without, 100 * with);
+}
+
+TEST(FpGaussianTransition, NonlinearMeanMapConvergesAtSecondOrder) {
+  // m(x) = x - eta U'(x), U = x⁴ - x² (the double well), lambda = 0.3: no closed form; L1 distance of
+  // the cell masses to a 16x finer run, aggregated to the coarse cells (nested grids), at 3 grids.
+  const double eta = 0.01, lam = 0.3;
+  const int steps = 48;
+  auto run = [&](int n) {
+    const Grid g = Grid::line(-3, 3, n);
+    const GaussianTransition1d T(g, [&](double x) { return x - eta * (4 * x * x * x - 2 * x); }, 2 * eta * lam);
+    Eigen::VectorXd p = gaussian_cells(g, 0.8, 0.05);
+    for (int k = 0; k < steps; ++k) p = T.apply(p);
+    return p;
+  };
+  const int nf = 2400;
+  const Eigen::VectorXd fine = run(nf);
+  std::vector<double> lh, le;
+  for (int n : {75, 150, 300}) {
+    const Eigen::VectorXd p = run(n);
+    const int r = nf / n;
+    double e = 0;
+    for (int i = 0; i < n; ++i) e += std::abs(p[i] * (6.0 / n) - fine.segment(static_cast<long>(i) * r, r).sum() * (6.0 / nf));
+    lh.push_back(std::log(6.0 / n));
+    le.push_back(std::log(e));
+    std::cout << "[measured] ULA law (double well) n = " << n << ": L1 distance to n = " << nf << " = " << e << "\n";
+  }
+  const double order = ls_slope(lh, le);
+  std::cout << "[measured] ULA law grid order (L1, double-well mean map) = " << order << "\n";
+  EXPECT_GT(order, kSpaceOrderLo);
+  EXPECT_LT(order, 2.5);
+}
+
+TEST(FpGaussianTransition, MassLeavingTheBoxAndInputErrors) {
+  const Grid g = Grid::line(-1, 1, 100);
+  // Mean map pushing everything to x = 2 (outside): nothing stays; shifted to the wall: about half.
+  const GaussianTransition1d out(g, [](double) { return 2.0; }, 0.01);
+  EXPECT_LT(out.min_column_mass(), 1e-20);
+  EXPECT_NEAR(mass(g, out.apply(Eigen::VectorXd::Constant(100, 0.5))), 0.0, 1e-20);
+  const GaussianTransition1d wall(g, [](double) { return 1.0; }, 0.01);
+  EXPECT_NEAR(wall.column_mass(3), 0.5, 1e-12);
+  // Truncation at 10 sd keeps the mass to 1e-15; the band is ~20 sd wide.
+  const GaussianTransition1d mid(g, [](double x) { return 0.5 * x; }, 0.001);
+  EXPECT_NEAR(mid.column_mass(50), 1.0, 1e-15);
+  EXPECT_LT(mid.nonzeros(), 100 * static_cast<long>(20 * std::sqrt(0.001) / 0.02 + 3));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { GaussianTransition1d(g, [](double x) { return x; }, 0.0); }, "variance:"));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { GaussianTransition1d(g, [](double x) { return x; }, 1e-6); }, "variance:"));
+  EXPECT_TRUE(throws_invalid_argument_naming(
+      [&] { GaussianTransition1d(Grid::box({0, 1, 4}, {0, 1, 4}), [](double x) { return x; }, 0.1); }, "grid:"));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { GaussianTransition1d(g, [](double) { return NAN; }, 0.1); }, "mean:"));
+  GaussianTransitionOptions o;
+  o.truncation_sd = 1;
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { GaussianTransition1d(g, [](double x) { return x; }, 0.1, o); }, "truncation_sd:"));
 }
 
 // ---------------------------------------------------------------------------------------------

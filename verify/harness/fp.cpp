@@ -7,9 +7,11 @@
 #include <stdexcept>
 
 #include "lib/fp/functionals.hpp"
+#include "lib/fp/gaussian_transition.hpp"
 #include "lib/parallel.hpp"
 #include "lib/rng/philox.hpp"
 #include "lib/sde/euler_maruyama.hpp"
+#include "theory/kramers.hpp"
 #include "theory/ou.hpp"
 
 namespace ldbench::verify::harness {
@@ -149,6 +151,7 @@ FlowRecord run_flow(const fp::Grid& grid, const Eigen::VectorXd& U, const fp::Fp
     return kl;
   };
   record(0.0);
+  if (flow.observer) flow.observer(0.0, solver.density());
   for (long k = 1; k <= n_steps; ++k) {
     const double dt = k <= n1 ? flow.dt_initial : flow.dt;
     const double t = k <= n1 ? static_cast<double>(k) * flow.dt_initial : t1 + static_cast<double>(k - n1) * flow.dt;
@@ -160,6 +163,7 @@ FlowRecord run_flow(const fp::Grid& grid, const Eigen::VectorXd& U, const fp::Fp
     }
     if (k % every == 0 || k == n_steps || k == n1) {
       const double kl = record(t);
+      if (flow.observer) flow.observer(t, solver.density());
       if (flow.kl_stop > 0 && kl < flow.kl_stop) {
         r.stopped_early = k < n_steps;
         break;
@@ -169,6 +173,146 @@ FlowRecord run_flow(const fp::Grid& grid, const Eigen::VectorXd& U, const fp::Fp
   r.final_density = solver.density();
   r.diagnostics = solver.diagnostics();
   return r;
+}
+
+std::vector<Eigen::VectorXd> fp_solution_at(const fp::Grid& grid, const lib::potentials::Potential& U, double lambda,
+                                            const lib::sde::IsotropicMixture& start, const std::vector<double>& times,
+                                            double dt, fp::FpDiagnostics* diagnostics) {
+  if (!(dt > 0)) throw std::invalid_argument("dt: must be > 0");
+  fp::FpOptions o;
+  o.lambda = lambda;
+  o.scheme = fp::Scheme::tr_bdf2;
+  fp::FokkerPlanck solver(grid, U, o);
+  solver.set_density(cell_average_mixture(grid, start));
+  std::vector<Eigen::VectorXd> out;
+  double t = 0;
+  for (double tj : times) {
+    const double k = std::round((tj - t) / dt);
+    if (!(k >= 1) || std::abs(k * dt - (tj - t)) > 1e-9 * std::max(1.0, tj))
+      throw std::invalid_argument("dt: " + std::to_string(dt) + " does not divide the record interval ending at t = " + std::to_string(tj));
+    solver.advance(tj - t, static_cast<long>(k));
+    t = tj;
+    out.push_back(solver.density());
+  }
+  if (diagnostics) *diagnostics = solver.diagnostics();
+  return out;
+}
+
+KramersEstimate kramers_for_potential(const lib::potentials::Potential& U, double lo, double hi, double lambda, int samples) {
+  if (U.dim() != 1) throw std::invalid_argument("U: kramers_for_potential needs a 1-D potential");
+  if (!(lo < hi) || samples < 10) throw std::invalid_argument("box: need lo < hi and samples >= 10");
+  auto grad = [&](double x) {
+    double g = 0;
+    U.gradient(&x, &g);
+    return g;
+  };
+  auto val = [&](double x) { return U.value(&x); };
+  const double step = (hi - lo) / samples, dh = 1e-6 * (hi - lo);
+  auto curv = [&](double x) { return (grad(x + dh) - grad(x - dh)) / (2 * dh); };
+  KramersEstimate k;
+  // Critical points: sign changes of U' between consecutive sample points (interior only).
+  std::vector<std::pair<double, bool>> crit;  // (x, is_minimum)
+  double x0 = lo, g0 = grad(lo);
+  for (int i = 1; i <= samples; ++i) {
+    const double x1 = lo + i * step, g1 = grad(x1);
+    if ((g0 < 0 && g1 >= 0) || (g0 > 0 && g1 <= 0)) {
+      double a = x0, b = x1, ga = g0;
+      for (int it = 0; it < 200 && b - a > 1e-15 * std::max(1.0, std::abs(a)); ++it) {
+        const double m = 0.5 * (a + b), gm = grad(m);
+        if ((gm < 0) == (ga < 0)) {
+          a = m;
+          ga = gm;
+        } else {
+          b = m;
+        }
+      }
+      const double xc = 0.5 * (a + b);
+      if (xc > lo + step && xc < hi - step) crit.push_back({xc, g0 < 0});
+    }
+    x0 = x1;
+    g0 = g1;
+  }
+  for (const auto& [x, is_min] : crit) (is_min ? k.minima : k.maxima).push_back(x);
+  if (k.minima.size() != 2 || k.maxima.size() != 1) {
+    k.note = "U has " + std::to_string(k.minima.size()) + " local minima and " + std::to_string(k.maxima.size()) +
+             " local maxima in the box; the two-state Eyring–Kramers formula needs exactly two minima and one saddle";
+    return k;
+  }
+  theory::DoubleWell1d w;
+  w.U_a = val(k.minima[0]);
+  w.Uxx_a = curv(k.minima[0]);
+  w.U_b = val(k.minima[1]);
+  w.Uxx_b = curv(k.minima[1]);
+  w.U_z = val(k.maxima[0]);
+  w.Uxx_z_abs = std::abs(curv(k.maxima[0]));
+  try {
+    k.gap = theory::kramers_spectral_gap_1d(w, lambda);
+    k.applicable = true;
+  } catch (const std::invalid_argument& e) {
+    k.note = std::string("degenerate critical points: ") + e.what();
+  }
+  return k;
+}
+
+UlaLawResult run_ula_law(const UlaLawSetup& s) {
+  if (!s.U || s.U->dim() != 1) throw std::invalid_argument("U: a 1-D potential is required");
+  if (s.grid.dim() != 1) throw std::invalid_argument("grid: the ULA law is propagated on a 1-D grid");
+  const std::size_t K = s.etas.size(), T = s.record_times.size();
+  if (s.grid_densities.size() != T) throw std::invalid_argument("grid_densities: one per record time");
+  const auto t0 = std::chrono::steady_clock::now();
+  UlaLawResult res;
+  res.w2sq.resize(static_cast<long>(K), static_cast<long>(T));
+  res.kl.resize(static_cast<long>(K), static_cast<long>(T));
+  res.tv.resize(static_cast<long>(K), static_cast<long>(T));
+  const double h = s.grid.cell_volume();
+  const Eigen::VectorXd p0 = cell_average_mixture(s.grid, s.start);
+  const double sign = s.mutant == ParticleMutant::drift_flipped ? 1.0 : -1.0;
+  const auto* U = s.U;
+  for (std::size_t k = 0; k < K; ++k) {
+    const double eta = s.etas[k];
+    const double variance = s.mutant == ParticleMutant::noise_sqrt_eta ? eta : 2.0 * eta * s.lambda;
+    lib::fp::GaussianTransitionOptions go;
+    go.truncation_sd = s.truncation_sd;
+    const lib::fp::GaussianTransition1d tr(
+        s.grid,
+        [U, eta, sign](double x) {
+          double g = 0;
+          U->gradient(&x, &g);
+          return x + sign * eta * g;
+        },
+        variance, go);
+    res.min_sigma.push_back(tr.min_sigma());
+    res.nonzeros.push_back(tr.nonzeros());
+    Eigen::VectorXd p = p0;
+    double log_retained = 0.0;
+    long step = 0;
+    for (std::size_t j = 0; j < T; ++j) {
+      const long target = std::lround(s.record_times[j] / eta);
+      if (std::abs(static_cast<double>(target) * eta - s.record_times[j]) > 1e-9 * s.record_times[j])
+        throw std::invalid_argument("etas: " + std::to_string(eta) + " does not divide record time " + std::to_string(s.record_times[j]));
+      for (; step < target; ++step) {
+        p = tr.apply(p);
+        const double m = p.sum() * h;
+        if (!(m > 0) || !std::isfinite(m))
+          throw std::runtime_error("ULA law: no mass left in the box at eta = " + std::to_string(eta) + ", step " +
+                                   std::to_string(step + 1) + " (t = " + std::to_string((step + 1) * eta) + ", particle_mutant " +
+                                   particle_mutant_name(s.mutant) + ")");
+        log_retained += std::log(m);
+        p /= m;
+      }
+      const Eigen::VectorXd& q = s.grid_densities[j];
+      // The reference may hold round-off-level negative values in far tails (TR-BDF2); floored as in run_flow.
+      const Eigen::VectorXd qf = q.cwiseMax(1e-300);
+      res.w2sq(static_cast<long>(k), static_cast<long>(j)) = fp::w2_squared_1d(s.grid, p, s.grid, q.cwiseMax(0.0));
+      res.kl(static_cast<long>(k), static_cast<long>(j)) = fp::kl(s.grid, p, fp::normalized(s.grid, qf));
+      res.tv(static_cast<long>(k), static_cast<long>(j)) = 0.5 * (p - fp::normalized(s.grid, q.cwiseMax(0.0))).cwiseAbs().sum() * h;
+    }
+    res.lost_mass.push_back(-std::expm1(log_retained));
+    res.steps.push_back(step);
+    res.last_law.push_back(p);
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
 }
 
 std::string particle_mutant_name(ParticleMutant m) {

@@ -79,6 +79,8 @@ struct FlowOptions {
   // damps the stiff high-frequency content of a narrow start on which TR-BDF2's explicit half-step
   // would create negative mass), then the configured scheme.
   long startup_steps = 0;
+  // Called at every record (t, density p_t as the solver holds it) when set; e.g. for W2 to pi.
+  std::function<void(double, const Eigen::VectorXd&)> observer;
 };
 
 struct FlowRecord {
@@ -95,6 +97,29 @@ struct FlowRecord {
 // (negative mass, non-finite values) naming the step.
 FlowRecord run_flow(const lib::fp::Grid& grid, const Eigen::VectorXd& U, const lib::fp::FpOptions& opt,
                     const Eigen::VectorXd& p0, const FlowOptions& flow);
+
+// The grid solution at the record times (cell values): `grid`, the potential sampled at the cell
+// centres, TR-BDF2 with steps of dt from the cell averages of `start`. Every interval between record
+// times must be a multiple of dt (up to 1e-9 relative); throws std::invalid_argument "dt: ..."
+// otherwise.
+std::vector<Eigen::VectorXd> fp_solution_at(const lib::fp::Grid& grid, const lib::potentials::Potential& U, double lambda,
+                                            const lib::sde::IsotropicMixture& start, const std::vector<double>& times,
+                                            double dt, lib::fp::FpDiagnostics* diagnostics = nullptr);
+
+// ---------------------------------------------------------------------------------------------
+// Eyring–Kramers for a registered 1-D potential (theory/kramers.hpp: kramers_spectral_gap_1d).
+// The critical points of U on [lo, hi] are located from sign changes of U' on `samples` points,
+// refined by bisection on the analytic gradient; U'' is a central difference of U' with step
+// 1e-6 (hi - lo). Applicable when U has exactly two local minima with one local maximum between
+// them (the two-state picture); otherwise `applicable` is false and `note` says why.
+struct KramersEstimate {
+  bool applicable = false;
+  double gap = 0;  // k_a + k_b (per unit time), when applicable
+  std::vector<double> minima, maxima;
+  std::string note;
+};
+KramersEstimate kramers_for_potential(const lib::potentials::Potential& U, double lo, double hi, double lambda,
+                                      int samples = 20000);
 
 // ---------------------------------------------------------------------------------------------
 // ULA particles against the grid (1-D).
@@ -141,5 +166,41 @@ struct UlaGridResult {
 // drift_flipped mutant) is rethrown as std::runtime_error naming eta, the replica, the step and
 // the time, so the driver can report it as an errored experiment.
 UlaGridResult run_ula_grid(const UlaGridSetup& s, const std::function<void(int, int)>& progress = {});
+
+// ---------------------------------------------------------------------------------------------
+// The LAW of ULA propagated exactly on the grid (lib/fp/gaussian_transition.hpp), no particles:
+// p_{k+1} = T_eta p_k with the kernel x -> N(x - eta U'(x), 2 eta lambda) (mutants: drift_flipped
+// uses x + eta U'(x), noise_sqrt_eta the variance eta, as the particles do). After every step the
+// image is renormalised to mass 1; the retained fractions are multiplied up, so
+// lost_mass = 1 - Π_k mass(T p_k) is the mass that left the box (or fell beyond the truncation) over
+// the run (accumulated in logs; round-off makes it ±1e-14 when nothing leaves). Compared with the
+// Fokker–Planck grid densities at the record times (same grid): W2² (exact, lib/fp
+// w2_squared_1d), KL(law_ULA || p_FP) and TV = ½ Σ |law_ULA - p_FP| h.
+
+struct UlaLawSetup {
+  const lib::potentials::Potential* U = nullptr;  // 1-D
+  double lambda = 0.3;
+  lib::sde::IsotropicMixture start;               // 1-D; the law starts from its cell averages
+  std::vector<double> etas;                       // each divides every record time
+  std::vector<double> record_times;
+  ParticleMutant mutant = ParticleMutant::none;
+  double truncation_sd = 10.0;
+  lib::fp::Grid grid;
+  std::vector<Eigen::VectorXd> grid_densities;    // the Fokker–Planck reference at the record times
+};
+
+struct UlaLawResult {
+  Eigen::MatrixXd w2sq, kl, tv;          // etas x record times
+  std::vector<double> lost_mass;         // per eta
+  std::vector<long> steps;               // per eta (to the last record time)
+  std::vector<double> min_sigma;         // per eta: smallest kernel sd (after the cell correction)
+  std::vector<long> nonzeros;            // per eta: stored kernel entries
+  std::vector<Eigen::VectorXd> last_law; // per eta: the law at the last record time
+  double seconds = 0;
+};
+
+// Throws std::invalid_argument on bad setup; std::runtime_error naming eta and the step when no
+// mass is left in the box (e.g. the drift_flipped mutant).
+UlaLawResult run_ula_law(const UlaLawSetup& s);
 
 }  // namespace ldbench::verify::harness
