@@ -1,6 +1,5 @@
 #include "experiments/estimator_io.hpp"
 
-#include <Eigen/LU>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "theory/gaussian.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::experiments {
 
@@ -86,7 +86,7 @@ est::Target target_from_json(const json& j, const std::string& where) {
   est::Target t;
   t.dim = static_cast<int>(d);
   t.gaussian = gauss;
-  const Eigen::MatrixXd prec = gauss.cov.inverse();
+  const Eigen::MatrixXd prec = lib::linalg::inverse(gauss.cov);
   t.log_density = [gauss](const Eigen::VectorXd& x) { return theory::log_density(gauss, x); };
   t.log_density_normalized = true;
   t.score = [gauss, prec](const Eigen::VectorXd& x) -> Eigen::VectorXd { return -prec * (x - gauss.mean); };

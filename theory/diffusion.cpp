@@ -1,7 +1,5 @@
 #include "theory/diffusion.hpp"
 
-#include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -10,6 +8,7 @@
 #include <string>
 
 #include "theory/detail/require.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::theory {
 
@@ -57,8 +56,7 @@ GaussianMixture::GaussianMixture(std::vector<double> weights, std::vector<Gaussi
     if (components_[k].mean.size() != d)
       throw std::invalid_argument(name + ": dimension " + std::to_string(components_[k].mean.size()) +
                                   " differs from components[0]'s " + std::to_string(d));
-    const Eigen::LLT<Eigen::MatrixXd> llt(components_[k].cov);
-    chol_.push_back(llt.matrixL());
+    chol_.push_back(lib::linalg::Cholesky(components_[k].cov).matrixL());
     const double log_det = 2.0 * chol_.back().diagonal().array().log().sum();
     log_norm_.push_back(std::log(weights_[k]) - 0.5 * (static_cast<double>(d) * std::log(2.0 * std::numbers::pi) + log_det));
   }
@@ -146,7 +144,7 @@ double diffusion_dsm_esm_gap(const Gaussian& data, double t) {
   require_positive(t, "t");
   const Gaussian pt = diffusion_forward_marginal(data, t);
   const long d = data.mean.size();
-  const double fisher = Eigen::LLT<Eigen::MatrixXd>(pt.cov).solve(Eigen::MatrixXd::Identity(d, d)).trace();
+  const double fisher = lib::linalg::Cholesky(pt.cov).inverse().trace();
   return static_cast<double>(d) / diffusion_sigma2(t) - fisher;
 }
 
@@ -181,8 +179,8 @@ struct EigenData {
 
 EigenData eigen_data(const Gaussian& data) {
   validate(data, "data");
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(data.cov);
-  return {es.eigenvectors(), es.eigenvalues(), es.eigenvectors().transpose() * data.mean};
+  const lib::linalg::SymmetricEigen es = lib::linalg::symmetric_eigen(data.cov);
+  return {es.vectors, es.values, es.vectors.transpose() * data.mean};
 }
 
 void check_init(const Gaussian& init, long d) {

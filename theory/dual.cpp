@@ -2,11 +2,11 @@
 
 #include "theory/detail/require.hpp"
 
-#include <Eigen/Cholesky>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
 #include <string>
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::theory {
 
@@ -78,7 +78,7 @@ Gaussian primal_optimum(const LinearSquaredLossProblem& problem) {
   const int d = problem.dim();
   const double n = problem.n();
   const Eigen::MatrixXd H = problem.X.transpose() * problem.X / n + 2.0 * problem.lambda1 * Eigen::MatrixXd::Identity(d, d);
-  const Eigen::VectorXd m = H.llt().solve(problem.X.transpose() * problem.y / n);
+  const Eigen::VectorXd m = lib::linalg::Cholesky(H).solve(Eigen::VectorXd(problem.X.transpose() * problem.y / n));
   return {m, problem.lambda2 / (2.0 * problem.lambda1) * Eigen::MatrixXd::Identity(d, d)};
 }
 

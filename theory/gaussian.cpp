@@ -1,11 +1,12 @@
 #include "theory/gaussian.hpp"
 
-#include <Eigen/Cholesky>
 #include <Eigen/SVD>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
 #include <string>
+
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::theory {
 
@@ -26,14 +27,11 @@ void validate(const Gaussian& g, const char* name) {
   const double scale = g.cov.cwiseAbs().maxCoeff();
   if ((g.cov - g.cov.transpose()).cwiseAbs().maxCoeff() > 1e-12 * scale)
     throw std::invalid_argument(n + ".cov: not symmetric");
-  Eigen::LLT<Eigen::MatrixXd> llt(g.cov);
-  if (llt.info() != Eigen::Success) throw std::invalid_argument(n + ".cov: not positive definite");
+  if (!lib::linalg::Cholesky(g.cov).ok()) throw std::invalid_argument(n + ".cov: not positive definite");
 }
 
 namespace {
-double log_det_spd(const Eigen::LLT<Eigen::MatrixXd>& llt) {
-  return 2.0 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
-}
+using lib::linalg::Cholesky;
 void check_pair(const Gaussian& p, const Gaussian& q) {
   validate(p, "p");
   validate(q, "q");
@@ -45,16 +43,16 @@ void check_pair(const Gaussian& p, const Gaussian& q) {
 
 double kl(const Gaussian& p, const Gaussian& q) {
   check_pair(p, q);
-  const Eigen::LLT<Eigen::MatrixXd> lp(p.cov), lq(q.cov);
+  const Cholesky lp(p.cov), lq(q.cov);
   const Eigen::VectorXd dm = q.mean - p.mean;
   const double tr = lq.solve(p.cov).trace();
   const double quad = dm.dot(lq.solve(dm));
-  return 0.5 * (tr + quad - p.dim() + log_det_spd(lq) - log_det_spd(lp));
+  return 0.5 * (tr + quad - p.dim() + lq.log_det() - lp.log_det());
 }
 
 double relative_fisher(const Gaussian& p, const Gaussian& q) {
   check_pair(p, q);
-  const Eigen::LLT<Eigen::MatrixXd> lp(p.cov), lq(q.cov);
+  const Cholesky lp(p.cov), lq(q.cov);
   const int d = p.dim();
   const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(d, d);
   const Eigen::MatrixXd Pinv = lp.solve(I);
@@ -65,8 +63,8 @@ double relative_fisher(const Gaussian& p, const Gaussian& q) {
 
 double neg_entropy(const Gaussian& p) {
   validate(p, "p");
-  const Eigen::LLT<Eigen::MatrixXd> lp(p.cov);
-  return -0.5 * (p.dim() * std::log(2.0 * std::numbers::pi * std::numbers::e) + log_det_spd(lp));
+  const Cholesky lp(p.cov);
+  return -0.5 * (p.dim() * std::log(2.0 * std::numbers::pi * std::numbers::e) + lp.log_det());
 }
 
 double w2_squared(const Gaussian& p, const Gaussian& q) {
@@ -79,8 +77,8 @@ double w2_squared(const Gaussian& p, const Gaussian& q) {
   // number is the square of the inputs'. (The former eigen-decomposition of S2^½ S1 S2^½ lost
   // all digits when S1, S2 differ only in nearly singular directions, e.g. the W2 bias of ULA at
   // condition 1e8: theory/tests/test_edge_cases.cpp.)
-  const Eigen::MatrixXd L1 = Eigen::LLT<Eigen::MatrixXd>(p.cov).matrixL();
-  const Eigen::MatrixXd L2 = Eigen::LLT<Eigen::MatrixXd>(q.cov).matrixL();
+  const Eigen::MatrixXd L1 = Cholesky(p.cov).matrixL();
+  const Eigen::MatrixXd L2 = Cholesky(q.cov).matrixL();
   const Eigen::JacobiSVD<Eigen::MatrixXd> svd(L1.transpose() * L2, Eigen::ComputeFullU | Eigen::ComputeFullV);
   const Eigen::MatrixXd U = svd.matrixV() * svd.matrixU().transpose();
   return (p.mean - q.mean).squaredNorm() + (L1 - L2 * U).squaredNorm();
@@ -89,9 +87,9 @@ double w2_squared(const Gaussian& p, const Gaussian& q) {
 double log_density(const Gaussian& g, const Eigen::VectorXd& x) {
   validate(g, "g");
   if (x.size() != g.mean.size()) throw std::invalid_argument("x: dimension mismatch with g");
-  const Eigen::LLT<Eigen::MatrixXd> l(g.cov);
+  const Cholesky l(g.cov);
   const Eigen::VectorXd r = x - g.mean;
-  return -0.5 * (r.dot(l.solve(r)) + log_det_spd(l) + g.dim() * std::log(2.0 * std::numbers::pi));
+  return -0.5 * (r.dot(l.solve(r)) + l.log_det() + g.dim() * std::log(2.0 * std::numbers::pi));
 }
 
 }  // namespace ldbench::theory

@@ -5,6 +5,7 @@
 #include <string>
 #include <numbers>
 #include <stdexcept>
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::theory {
 
@@ -56,17 +57,16 @@ void OuMatrix::validate(int d) const {
   if (!A.allFinite()) throw std::invalid_argument("A: non-finite entry");
   if ((A - A.transpose()).cwiseAbs().maxCoeff() > 1e-12 * A.cwiseAbs().maxCoeff())
     throw std::invalid_argument("A: not symmetric");
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(A, Eigen::EigenvaluesOnly);
-  if (!(es.eigenvalues().minCoeff() > 0)) throw std::invalid_argument("A: not positive definite");
+  if (!(lib::linalg::symmetric_min_eigenvalue(A) > 0)) throw std::invalid_argument("A: not positive definite");
 }
 
 Gaussian ou_law(const Gaussian& start, double t, const OuMatrix& p) {
   validate(start, "start");
   p.validate(start.dim());
   if (!(t >= 0)) throw std::invalid_argument("t: must be >= 0");
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(p.A);
-  const Eigen::MatrixXd& V = es.eigenvectors();
-  const Eigen::ArrayXd a = es.eigenvalues().array();
+  const lib::linalg::SymmetricEigen es = lib::linalg::symmetric_eigen(p.A);
+  const Eigen::MatrixXd& V = es.vectors;
+  const Eigen::ArrayXd a = es.values.array();
   const Eigen::ArrayXd decay = (-a * t).exp();
   // In the eigenbasis: m' = D m, S' = D S D + lambda a⁻¹ (1 - e^{-2at}) (diagonal), D = e^{-at}.
   const Eigen::VectorXd m = V * (decay * (V.transpose() * start.mean).array()).matrix();
@@ -79,7 +79,7 @@ Gaussian ou_law(const Gaussian& start, double t, const OuMatrix& p) {
 
 Gaussian ou_stationary(const OuMatrix& p) {
   p.validate(static_cast<int>(p.A.rows()));
-  Eigen::MatrixXd cov = p.lambda * p.A.inverse();
+  Eigen::MatrixXd cov = p.lambda * lib::linalg::inverse(p.A);
   return {Eigen::VectorXd::Zero(p.A.rows()), 0.5 * (cov + cov.transpose())};
 }
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <sstream>
 #include <string>
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::theory {
 
@@ -35,7 +36,7 @@ double ula_stationary_variance(double eta, const OuParams& p) {
 void check_ula_stability(double eta, const OuMatrix& p) {
   p.validate(static_cast<int>(p.A.rows()));
   if (!(std::isfinite(eta) && eta > 0)) throw std::invalid_argument("eta: step size must be finite and > 0");
-  const double amax = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(p.A, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff();
+  const double amax = lib::linalg::symmetric_max_eigenvalue(p.A);
   if (!(eta * amax < 2.0)) {
     std::ostringstream os;
     os << "eta: step " << eta << " is over the stability limit 2/a_max = " << 2.0 / amax
@@ -48,9 +49,9 @@ Gaussian ula_law(const Gaussian& start, unsigned k, double eta, const OuMatrix& 
   validate(start, "start");
   p.validate(start.dim());
   check_ula_stability(eta, p);
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(p.A);
-  const Eigen::MatrixXd& V = es.eigenvectors();
-  const Eigen::ArrayXd a = es.eigenvalues().array();
+  const lib::linalg::SymmetricEigen es = lib::linalg::symmetric_eigen(p.A);
+  const Eigen::MatrixXd& V = es.vectors;
+  const Eigen::ArrayXd a = es.values.array();
   const Eigen::ArrayXd r = 1.0 - eta * a;
   const Eigen::ArrayXd rk = r.pow(static_cast<double>(k));
   const Eigen::ArrayXd vinf = (p.lambda / a) / (1.0 - 0.5 * eta * a);
@@ -65,17 +66,17 @@ Gaussian ula_law(const Gaussian& start, unsigned k, double eta, const OuMatrix& 
 
 Gaussian ula_stationary(double eta, const OuMatrix& p) {
   check_ula_stability(eta, p);
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(p.A);
-  const Eigen::ArrayXd a = es.eigenvalues().array();
+  const lib::linalg::SymmetricEigen es = lib::linalg::symmetric_eigen(p.A);
+  const Eigen::ArrayXd a = es.values.array();
   const Eigen::ArrayXd vinf = (p.lambda / a) / (1.0 - 0.5 * eta * a);
-  const Eigen::MatrixXd cov = es.eigenvectors() * vinf.matrix().asDiagonal() * es.eigenvectors().transpose();
+  const Eigen::MatrixXd cov = es.vectors * vinf.matrix().asDiagonal() * es.vectors.transpose();
   return {Eigen::VectorXd::Zero(p.A.rows()), 0.5 * (cov + cov.transpose())};
 }
 
 double ula_stationary_bias_kl(double eta, const OuMatrix& p) {
   check_ula_stability(eta, p);
   const Eigen::ArrayXd a =
-      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(p.A, Eigen::EigenvaluesOnly).eigenvalues().array();
+      lib::linalg::symmetric_eigenvalues(p.A).array();
   // r - 1 - ln r with r = 1/(1 - x), x = eta a/2: r - 1 = x/(1-x), ln r = -log1p(-x) (accurate for small x).
   const Eigen::ArrayXd x = 0.5 * eta * a;
   double kl = 0;

@@ -23,7 +23,6 @@
 //                            the upper confidence limit of the decay exponent is below min_rate
 // Samples: Philox key (seed, reference_sample); counter (replica, point, 2 i + {0: x, 1: y}, coordinate)
 // for the i-th size, so each replica and size has its own independent, reproducible draws.
-#include <Eigen/Cholesky>
 #include <cmath>
 #include <sstream>
 
@@ -36,6 +35,7 @@
 #include "verify/checks/checks.hpp"
 #include "verify/estimators/registry.hpp"
 #include "verify/stats/confidence.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::experiments::drivers {
 
@@ -56,7 +56,7 @@ json gaussian_json(const theory::Gaussian& g) {
 
 // n exact draws of N(mean, L Lᵀ), d x n.
 Eigen::MatrixXd sample(const theory::Gaussian& g, long n, std::uint32_t seed, std::uint32_t replica, std::uint32_t step) {
-  const Eigen::MatrixXd L = Eigen::LLT<Eigen::MatrixXd>(g.cov).matrixL();
+  const Eigen::MatrixXd L = lib::linalg::Cholesky(g.cov).matrixL();
   const long d = g.mean.size();
   const lib::rng::Key key{seed, static_cast<std::uint32_t>(lib::rng::StreamTag::reference_sample)};
   Eigen::MatrixXd z(d, n);
@@ -69,7 +69,7 @@ est::Target gaussian_target(const theory::Gaussian& q) {
   est::Target t;
   t.dim = static_cast<int>(q.mean.size());
   t.gaussian = q;
-  const Eigen::MatrixXd prec = Eigen::LLT<Eigen::MatrixXd>(q.cov).solve(Eigen::MatrixXd::Identity(q.cov.rows(), q.cov.cols()));
+  const Eigen::MatrixXd prec = lib::linalg::Cholesky(q.cov).inverse();
   t.log_density = [q](const Eigen::VectorXd& x) { return theory::log_density(q, x); };
   t.score = [q, prec](const Eigen::VectorXd& x) -> Eigen::VectorXd { return -prec * (x - q.mean); };
   t.description = "Gaussian q";

@@ -78,6 +78,7 @@
 #include "verify/checks/checks.hpp"
 #include "verify/harness/fp.hpp"
 #include "verify/stats/confidence.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::experiments::drivers {
 
@@ -164,7 +165,7 @@ OrderFit fit_order(const Eigen::MatrixXd& e, const std::vector<double>& etas, bo
     w[k] = 1.0 / (rel * rel);
   }
   const Eigen::MatrixXd XtW = X.transpose() * w.asDiagonal();
-  const Eigen::MatrixXd A = (XtW * X).ldlt().solve(XtW);  // m x K: beta = A y
+  const Eigen::MatrixXd A = lib::linalg::symmetric_solve(XtW * X, XtW);  // m x K: beta = A y
   const Eigen::VectorXd beta = A * y;
   f.c = beta[0];
   f.p = beta[1];

@@ -131,6 +131,7 @@
 #include "theory/gaussian.hpp"
 #include "theory/ula_gaussian.hpp"
 #include "verify/stats/confidence.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::experiments::drivers {
 
@@ -263,7 +264,7 @@ PowerFit fit_power(const Eigen::MatrixXd& e, const std::vector<double>& etas, do
     w(j) = rel > 0 ? 1.0 / (rel * rel) : 1e300;
   }
   const Eigen::MatrixXd XtW = X.transpose() * w.asDiagonal();
-  const Eigen::MatrixXd Aw = (XtW * X).ldlt().solve(XtW);  // 2 x J: beta = Aw y
+  const Eigen::MatrixXd Aw = lib::linalg::symmetric_solve(XtW * X, XtW);  // 2 x J: beta = Aw y
   const Eigen::VectorXd beta = Aw * y;
   f.c = beta(0);
   f.p = beta(1);
@@ -613,9 +614,9 @@ Prepared prepare_ula_gaussian(const ParsedSpec& spec, const std::map<std::string
       std::vector<Eigen::VectorXd> sv;  // eigenvalues of S_k
       for (std::uint32_t k : s.record) {
         laws.push_back(theory::ula_law(start, k, s.eta, om));
-        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(laws.back().cov);
-        W.push_back(es.eigenvectors());
-        sv.push_back(es.eigenvalues());
+        lib::linalg::SymmetricEigen es = lib::linalg::symmetric_eigen(laws.back().cov);
+        W.push_back(std::move(es.vectors));
+        sv.push_back(std::move(es.values));
       }
       std::vector<Eigen::VectorXd> sum1(static_cast<std::size_t>(T), Eigen::VectorXd::Zero(d)), sum2 = sum1;
       std::vector<std::vector<Eigen::VectorXd>> rs1(static_cast<std::size_t>(R), sum1), rs2 = rs1;  // per replica

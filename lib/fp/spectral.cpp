@@ -1,6 +1,5 @@
 #include "lib/fp/spectral.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <Eigen/SparseCholesky>
 #include <algorithm>
@@ -10,6 +9,7 @@
 
 #include "lib/fp/operator.hpp"
 #include "lib/potentials/potential.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::lib::fp {
 
@@ -147,12 +147,12 @@ SpectralGap spectral_gap(const Grid& grid, const Eigen::VectorXd& U, double lamb
     const Eigen::MatrixXd AW = A * W;
     Eigen::MatrixXd H = W.transpose() * AW;
     H = 0.5 * (H + H.transpose());
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(H);
-    V = W * es.eigenvectors();
-    const double theta = es.eigenvalues()[0];
-    const Eigen::VectorXd r = AW * es.eigenvectors().col(0) - theta * V.col(0);
+    const linalg::SymmetricEigen es = linalg::symmetric_eigen(H);
+    V = W * es.vectors;
+    const double theta = es.values[0];
+    const Eigen::VectorXd r = AW * es.vectors.col(0) - theta * V.col(0);
     out.gap = theta;
-    out.next = k >= 2 ? es.eigenvalues()[1] : std::numeric_limits<double>::quiet_NaN();
+    out.next = k >= 2 ? es.values[1] : std::numeric_limits<double>::quiet_NaN();
     out.residual = r.norm();
     out.iterations = it;
     if (std::abs(theta - prev) <= opt.tol * std::abs(theta) && out.residual <= std::sqrt(opt.tol) * dmax) {

@@ -1,10 +1,9 @@
 #include "lib/langevin/preconditioner.hpp"
 
-#include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::lib::langevin {
 
@@ -23,8 +22,8 @@ Preconditioner Preconditioner::dense(const Eigen::MatrixXd& P) {
   if (!P.allFinite()) throw std::invalid_argument("preconditioner: matrix must be finite");
   if ((P - P.transpose()).cwiseAbs().maxCoeff() > 1e-12 * (1 + P.cwiseAbs().maxCoeff()))
     throw std::invalid_argument("preconditioner: matrix must be symmetric");
-  Eigen::LLT<Eigen::MatrixXd> llt(P);
-  if (llt.info() != Eigen::Success) throw std::invalid_argument("preconditioner: matrix must be positive definite");
+  const linalg::Cholesky llt(P);
+  if (!llt.ok()) throw std::invalid_argument("preconditioner: matrix must be positive definite");
   Preconditioner out;
   out.kind_ = Kind::dense;
   out.P_ = P;
@@ -100,8 +99,7 @@ double Preconditioner::max_eigenvalue() const {
     case Kind::identity: return 1.0;
     case Kind::diagonal: return p_.maxCoeff();
     case Kind::dense: {
-      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(P_, Eigen::EigenvaluesOnly);
-      return es.eigenvalues().maxCoeff();
+      return linalg::symmetric_max_eigenvalue(P_);
     }
   }
   return 1.0;
@@ -115,8 +113,7 @@ double Preconditioner::max_eigenvalue_preconditioned(const Eigen::MatrixXd& A) c
     case Kind::dense: B = L_.transpose() * A * L_; break;
   }
   B = 0.5 * (B + B.transpose()).eval();
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(B, Eigen::EigenvaluesOnly);
-  return es.eigenvalues().maxCoeff();
+  return linalg::symmetric_max_eigenvalue(B);
 }
 
 }  // namespace ldbench::lib::langevin

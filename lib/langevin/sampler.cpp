@@ -180,6 +180,14 @@ std::uint64_t expected_gradient_evaluations(Algorithm a, std::int64_t n, std::ui
   return 0;
 }
 
+void sampler_noise(const SamplerOptions& opt, int d, std::uint32_t k, std::uint32_t c0, std::uint32_t count, Eigen::MatrixXd& Z) {
+  const rng::Key noise_key{opt.seed, static_cast<std::uint32_t>(rng::StreamTag::langevin_noise)};
+  Z.resize(d, count);
+  const bool reused = opt.mutant == Mutant::reused_rng_counters;
+  rng::fill_normal_block(noise_key, opt.replica, k, reused ? 0u : opt.chain_offset + c0, reused ? 0u : 1u, count,
+                         static_cast<std::uint32_t>(d), Z.data(), static_cast<std::size_t>(d));
+}
+
 std::optional<double> effective_curvature(const models::FiniteSumPotential& U, const Preconditioner& P) {
   if (auto g = U.gaussian()) return P.max_eigenvalue_preconditioned(g->precision);
   if (auto M = U.hessian_max()) return *M * P.max_eigenvalue();
@@ -232,7 +240,6 @@ SamplerSummary sample(const models::FiniteSumPotential& U, Ensemble& X, const Sa
                                 "); reduce eta or set stability_guard = false");
 
   const auto t_start = std::chrono::steady_clock::now();
-  const rng::Key noise_key{opt.seed, static_cast<std::uint32_t>(rng::StreamTag::langevin_noise)};
   const rng::Key batch_key{opt.seed, static_cast<std::uint32_t>(rng::StreamTag::minibatch)};
   const rng::Key mh_key{opt.seed, static_cast<std::uint32_t>(rng::StreamTag::metropolis)};
   const Preconditioner& P = opt.preconditioner;
@@ -281,11 +288,7 @@ SamplerSummary sample(const models::FiniteSumPotential& U, Ensemble& X, const Sa
   // xi_k of chains c0..c0+w-1 (column j: global chain chain_offset + c0 + j; the mutant
   // reused_rng_counters gives every column the numbers of chain 0).
   auto noise = [&](Eigen::MatrixXd& Z, Eigen::Index c0, Eigen::Index w, std::uint32_t k) {
-    Z.resize(d, w);
-    const bool reused = opt.mutant == Mutant::reused_rng_counters;
-    rng::fill_normal_block(noise_key, opt.replica, k, reused ? 0u : opt.chain_offset + static_cast<std::uint32_t>(c0),
-                           reused ? 0u : 1u, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(d), Z.data(),
-                           static_cast<std::size_t>(d));
+    sampler_noise(opt, static_cast<int>(d), k, static_cast<std::uint32_t>(c0), static_cast<std::uint32_t>(w), Z);
   };
   auto first_nonfinite = [&](Eigen::Index c0, Eigen::Index w) -> Eigen::Index {
     for (Eigen::Index j = 0; j < w; ++j)

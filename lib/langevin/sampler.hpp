@@ -187,6 +187,12 @@ SamplerSummary sample(const models::FiniteSumPotential& U, Ensemble& X, const Sa
 std::uint64_t expected_gradient_evaluations(Algorithm a, std::int64_t n, std::uint32_t K, std::uint32_t B,
                                             std::uint32_t m, Mutant mutant = Mutant::none);
 
+// The Brownian increments the sampler draws at step k (the header's "Randomness"): column j of Z
+// (d x count) is xi_k of chain c0 + j, where c0 counts from opt.chain_offset; the reused_rng_counters
+// mutant gives every column chain 0's numbers. For analyses that need the noise a run used (e.g.
+// control-variate shadow chains driven by the same increments); sample() calls this itself.
+void sampler_noise(const SamplerOptions& opt, int d, std::uint32_t k, std::uint32_t c0, std::uint32_t count, Eigen::MatrixXd& Z);
+
 // M_eff of the guard for (U, P), or nullopt when unknown (see the header comment).
 std::optional<double> effective_curvature(const models::FiniteSumPotential& U, const Preconditioner& P);
 

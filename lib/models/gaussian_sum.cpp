@@ -1,12 +1,11 @@
 #include "lib/models/gaussian_sum.hpp"
 
-#include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 
 #include "lib/rng/philox.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::lib::models {
 
@@ -19,9 +18,9 @@ GaussianFiniteSum::GaussianFiniteSum(Eigen::VectorXd mean, Eigen::MatrixXd preci
   if (A_.rows() != d || A_.cols() != d) throw std::invalid_argument("precision: must be d x d with d = mean.size()");
   if (!A_.allFinite() || (A_ - A_.transpose()).cwiseAbs().maxCoeff() > 1e-12 * (1 + A_.cwiseAbs().maxCoeff()))
     throw std::invalid_argument("precision: must be finite and symmetric");
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(A_, Eigen::EigenvaluesOnly);
-  eig_min_ = es.eigenvalues().minCoeff();
-  eig_max_ = es.eigenvalues().maxCoeff();
+  const Eigen::VectorXd eig = linalg::symmetric_eigenvalues(A_);
+  eig_min_ = eig.minCoeff();
+  eig_max_ = eig.maxCoeff();
   if (!(eig_min_ > 0)) throw std::invalid_argument("precision: must be positive definite");
   if (w_.size() < 1) throw std::invalid_argument("weights: n must be >= 1");
   if (w_.size() > static_cast<Eigen::Index>(UINT32_MAX)) throw std::invalid_argument("weights: n too large");

@@ -1,6 +1,5 @@
 #include "lib/models/tilted_double_well.hpp"
 
-#include <Eigen/Cholesky>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "lib/rng/philox.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::lib::models {
 
@@ -39,9 +39,9 @@ TiltedDoubleWellSum::TiltedDoubleWellSum(int d, std::int64_t n, const TiltedDoub
   for (std::int64_t i = 0; i < n; ++i) rng::NormalStream(key, 0, static_cast<std::uint32_t>(i), 0).fill(Z.col(i).data(), d);
   Z.colwise() -= Z.rowwise().mean();
   const Eigen::MatrixXd cov = Z * Z.transpose() / static_cast<double>(n);
-  Eigen::LLT<Eigen::MatrixXd> llt(cov);
-  require(llt.info() == Eigen::Success, "n: the data terms are degenerate; use a larger n");
-  Z = llt.matrixL().solve(Z);
+  const linalg::Cholesky llt(cov);
+  require(llt.ok(), "n: the data terms are degenerate; use a larger n");
+  Z = llt.solve_lower(Z);
   W_ = p.sigma * Z;
   W_.row(0).array() += p.tau;
   W_ /= static_cast<double>(n);

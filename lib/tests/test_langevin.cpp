@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Eigen/Cholesky>
 #include <Eigen/LU>
 #include <cmath>
 #include <cstdio>
@@ -31,6 +30,7 @@
 #include "theory/ou.hpp"
 #include "theory/ula_gaussian.hpp"
 #include "theory/variance_reduction.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace {
 
@@ -46,7 +46,7 @@ constexpr double kMutantZ = 20.0;
 
 // Exact samples of N(mean, cov) in the columns of a d x N matrix (StreamTag::reference_sample).
 Eigen::MatrixXd exact_samples(const Eigen::VectorXd& mean, const Eigen::MatrixXd& cov, long N, std::uint32_t seed) {
-  const Eigen::MatrixXd L = cov.llt().matrixL();
+  const Eigen::MatrixXd L = ldbench::lib::linalg::Cholesky(cov).matrixL();
   const rng::Key key{seed, static_cast<std::uint32_t>(rng::StreamTag::reference_sample)};
   Eigen::MatrixXd X(mean.size(), N);
   Eigen::VectorXd z(mean.size());
@@ -489,6 +489,11 @@ TEST(Sampler, UlaNoiseIsTheBlockNormalStream) {
     o.mutant = mu;
     Eigen::MatrixXd X = Eigen::MatrixXd::Zero(d, N);
     sample(*U, X, o);
+    // sampler_noise reproduces the increments, for any sub-range of chains.
+    Eigen::MatrixXd Z;
+    sampler_noise(o, d, 0, 3, static_cast<std::uint32_t>(N - 3), Z);
+    ASSERT_EQ(Z.cols(), N - 3);
+    for (long j = 3; j < N; ++j) ASSERT_TRUE(((scale * Z.col(j - 3)).array() == X.col(j).array()).all()) << to_string(mu) << ", chain " << j;
     for (long j = 0; j < N; ++j)
       for (int i = 0; i < d; ++i) {
         const std::uint32_t chain = mu == Mutant::none ? o.chain_offset + static_cast<std::uint32_t>(j) : 0u;

@@ -4,7 +4,6 @@
 // closed forms, fixed points, the KL closed form, and the eta -> 0 limit.
 #include <gtest/gtest.h>
 
-#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "theory/ou.hpp"
 #include "theory/tests/test_support.hpp"
 #include "theory/ula_gaussian.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace {
 
@@ -92,7 +92,7 @@ TEST(OuMatrix, BakryEmeryRateOnAnisotropicTargets) {
   for (int trial = 0; trial < 50; ++trial) {
     const OuMatrix p = random_drift(3, gen, 0.8);
     const Gaussian g = random_gaussian(3, gen), pi = ou_stationary(p);
-    const double amin = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(p.A).eigenvalues().minCoeff();
+    const double amin = ldbench::lib::linalg::symmetric_min_eigenvalue(p.A);
     const double kl0 = kl(g, pi);
     for (double t : {0.1, 0.5, 1.0, 3.0})
       EXPECT_LE(kl(ou_law(g, t, p), pi), lsi_kl_bound(kl0, amin / p.lambda, p.lambda, t) * (1 + 1e-12))
@@ -117,7 +117,7 @@ TEST(UlaMatrix, ClosedFormEqualsTheRecursion) {
   std::mt19937 gen(test_seed());
   const OuMatrix p = random_drift(4, gen, 0.6);
   const Gaussian g = random_gaussian(4, gen);
-  const double amax = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(p.A).eigenvalues().maxCoeff();
+  const double amax = ldbench::lib::linalg::symmetric_max_eigenvalue(p.A);
   const double eta = 0.9 / amax;
   const Eigen::MatrixXd R = Eigen::MatrixXd::Identity(4, 4) - eta * p.A;
   Eigen::VectorXd m = g.mean;
@@ -144,7 +144,7 @@ TEST(UlaMatrix, IsotropicCaseMatchesUlaMoments) {
 TEST(UlaMatrix, StationaryLawIsAFixedPointAndItsBiasMatchesKl) {
   std::mt19937 gen(test_seed());
   const OuMatrix p = random_drift(5, gen, 1.1);
-  const double amax = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(p.A).eigenvalues().maxCoeff();
+  const double amax = ldbench::lib::linalg::symmetric_max_eigenvalue(p.A);
   WorstError worst("ULA stationary bias KL vs theory::kl, relative");
   for (double frac : {1e-4, 1e-2, 0.3, 1.5}) {
     const double eta = frac / amax;
@@ -157,7 +157,7 @@ TEST(UlaMatrix, StationaryLawIsAFixedPointAndItsBiasMatchesKl) {
   // ~eps / 1e-10 ~ 1e-6 relative there (the closed form uses log1p and does not cancel).
   EXPECT_LT(worst.value(), 1e-6) << seed_trace(test_seed());
   // Small-step expansion: r - 1 - ln r = x²/2 + O(x³) with x = eta a/2, so KL ≈ sum_i (eta a_i)² / 16.
-  const Eigen::VectorXd a = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(p.A).eigenvalues();
+  const Eigen::VectorXd a = ldbench::lib::linalg::symmetric_eigenvalues(p.A);
   const double eta = 1e-3 / amax;
   EXPECT_NEAR(ula_stationary_bias_kl(eta, p) / ((eta * a).squaredNorm() / 16.0), 1.0, 1e-3);
 }

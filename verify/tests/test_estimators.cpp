@@ -16,7 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
@@ -31,6 +30,7 @@
 #include "theory/gaussian.hpp"
 #include "verify/estimators/kl.hpp"
 #include "verify/tests/verify_test_support.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace {
 
@@ -51,7 +51,7 @@ constexpr double kZ = 6.0;
 // n samples of N(m, S) as a d x n matrix (x = m + L z, L L' = S).
 Eigen::MatrixXd sample_gaussian(const th::Gaussian& g, long n, std::mt19937_64& gen) {
   const long d = g.dim();
-  const Eigen::MatrixXd L = g.cov.llt().matrixL();
+  const Eigen::MatrixXd L = ldbench::lib::linalg::Cholesky(g.cov).matrixL();
   std::normal_distribution<double> nd;
   Eigen::MatrixXd Z(d, n);
   for (long i = 0; i < n; ++i)

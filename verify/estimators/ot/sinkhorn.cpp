@@ -1,6 +1,5 @@
 #include "verify/estimators/ot/sinkhorn.hpp"
 
-#include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +13,7 @@
 
 #include "lib/parallel.hpp"
 #include "verify/estimators/ot/common.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace ldbench::verify::estimators {
 
@@ -272,12 +272,12 @@ double Solver::iterate(double tol, long max_local, double& col_err) {
         }
         if (stored > 0) {
           const Eigen::VectorXd rhs = dr.leftCols(stored).transpose() * sqrt_a.cwiseProduct(r);
-          const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gram.topLeftCorner(stored, stored));
-          const Eigen::VectorXd& lam = es.eigenvalues();
+          const lib::linalg::SymmetricEigen es = lib::linalg::symmetric_eigen(gram.topLeftCorner(stored, stored));
+          const Eigen::VectorXd& lam = es.values;
           const double cut = 1e-13 * std::max(lam.cwiseAbs().maxCoeff(), std::numeric_limits<double>::min());
-          Eigen::VectorXd coef = es.eigenvectors().transpose() * rhs;
+          Eigen::VectorXd coef = es.vectors.transpose() * rhs;
           for (long k = 0; k < stored; ++k) coef[k] = lam[k] > cut ? coef[k] / lam[k] : 0.0;
-          const Eigen::VectorXd gamma = es.eigenvectors() * coef;
+          const Eigen::VectorXd gamma = es.vectors * coef;
           if (gamma.allFinite())
             x_new -= dx.leftCols(stored) * gamma + (dr.leftCols(stored) * gamma).cwiseQuotient(sqrt_a);
         }

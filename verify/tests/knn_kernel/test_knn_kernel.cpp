@@ -25,7 +25,6 @@
 
 #include <gtest/gtest.h>
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
@@ -49,6 +48,7 @@
 #include "verify/estimators/knn/entropy_kl.hpp"
 #include "verify/estimators/knn/kd_tree.hpp"
 #include "verify/tests/verify_test_support.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace {
 
@@ -264,7 +264,7 @@ TEST(KnnEntropy, GaussianClosedFormInOneAndThreeDimensions) {
     Eigen::MatrixXd S = Eigen::MatrixXd::Identity(c.d, c.d);
     if (c.d == 3) S << 2.0, 0.5, 0.0, 0.5, 1.0, 0.3, 0.0, 0.3, 0.5;
     const th::Gaussian g{Eigen::VectorXd::Zero(c.d), S};
-    const Eigen::MatrixXd L = S.llt().matrixL();
+    const Eigen::MatrixXd L = ldbench::lib::linalg::Cholesky(S).matrixL();
     std::vector<double> v;
     for (int r = 0; r < kReplicas; ++r) v.push_back(est::knn_entropy(L * normal_sample(c.d, 2000, 0.0, 1.0, gen), c.k).value);
     const TInterval ci = t_interval(v, kAlpha);
