@@ -331,6 +331,17 @@ std::string join_with_spaces(const std::vector<std::string>& v) {
 
 }  // namespace
 
+// An error message as exactly one bounded line: control characters (a spec may carry "\n" inside a
+// string that an error quotes back) become spaces, and a message longer than 1200 bytes keeps its
+// head (file, field, what) and its tail (the fix), with the middle elided.
+static std::string one_line(std::string m) {
+  for (char& c : m)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  constexpr std::size_t kMax = 1200, kHead = 800, kTail = 300;
+  if (m.size() > kMax) m = m.substr(0, kHead) + " [... " + std::to_string(m.size() - kHead - kTail) + " bytes ...] " + m.substr(m.size() - kTail);
+  return m;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"ldbench: Langevin dynamics algorithms verified against their theorems"};
   app.set_version_flag("--version", std::string("ldbench ") + LDBENCH_VERSION);
@@ -397,6 +408,7 @@ int main(int argc, char** argv) {
     PluginHost host;
     host.estimators = &cat.estimators;
     host.potentials = &cat.potentials;
+    host.models = &cat.models;
     for (const auto& p : plugins) experiments::load_plugin(p, host);
     if (*estimate_cmd) return estimate(estimators, est_args);
     if (*list) return list_catalogue();
@@ -423,13 +435,13 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const experiments::SpecError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const experiments::PluginError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << one_line(e.what()) << "\n";
     return 2;
   }
   return 0;

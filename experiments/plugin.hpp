@@ -1,5 +1,5 @@
-// The plugin interface: how a shared module adds estimators or potentials to ldbench without
-// editing the core.
+// The plugin interface: how a shared module adds estimators, potentials or finite-sum models to
+// ldbench without editing the core.
 //
 // A plugin is a Meson `shared_module` built against these headers. It exports exactly one
 // symbol, declared with LDBENCH_PLUGIN below:
@@ -14,20 +14,25 @@
 //
 // Lifetime: the host never unloads a plugin, so the functions it registers stay valid for the
 // whole run. A name already registered (by the core or another plugin) is an error naming both.
-// See README, "Writing an estimator plugin", and experiments/plugins/example/ for a complete one.
+// See README, "Writing a plugin (estimators, potentials, finite-sum models)", and
+// experiments/plugins/example/ for complete ones (an estimator; a finite-sum model).
 #pragma once
 
+#include "lib/models/registry.hpp"
 #include "lib/potentials/potential.hpp"
 #include "verify/estimators/registry.hpp"
 
 namespace ldbench {
 
-inline constexpr int kPluginAbiVersion = 2;  // 2: PluginHost gained `potentials`
+// Version history: 1 estimators only; 2: PluginHost gained `potentials`; 3: PluginHost gained
+// `models` (and FiniteSumPotential gained the virtual hessian()).
+inline constexpr int kPluginAbiVersion = 3;
 
 struct PluginHost {
   verify::estimators::EstimatorRegistry* estimators = nullptr;
   lib::potentials::PotentialRegistry* potentials = nullptr;  // targets U for Fokker–Planck / Langevin kinds
-  const char* plugin_path = "";  // set by the host; use it as EstimatorInfo::origin
+  lib::models::ModelRegistry* models = nullptr;  // finite sums U = sum_i l_i + R for the posterior kind
+  const char* plugin_path = "";  // set by the host; use it as EstimatorInfo::origin / ModelInfo::origin
 };
 
 }  // namespace ldbench

@@ -28,7 +28,9 @@ void register_builtin_kinds(KindRegistry& r) {
   drivers::register_estimator_kinds(r);
   drivers::register_fp_kinds(r);
   drivers::register_langevin_kinds(r);
+  drivers::register_posterior_kinds(r);
   drivers::register_nonconvex_kinds(r);
+  drivers::register_complexity_kinds(r);
 }
 
 namespace {

@@ -165,6 +165,12 @@ json read_json_file(const std::string& file) {
     for (char& c : msg)
       if (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20) c = ' ';
     throw SpecError(file + ": /: not valid JSON (" + msg + "); fix the syntax");
+  } catch (const json::out_of_range& e) {
+    // nlohmann reports a number beyond double range (e.g. 1e400) as out_of_range.406.
+    std::string msg = e.what();
+    const auto p = msg.find("number overflow");
+    if (p != std::string::npos) msg = msg.substr(p);
+    throw SpecError(file + ": /: not valid JSON (" + msg + "); numbers must be finite doubles");
   }
 }
 
@@ -179,7 +185,9 @@ ParsedSpec parse_spec(const json& doc, const std::string& file, const std::strin
   h.name = root.at("name").string();
   static const std::regex name_re("[a-z0-9_]{1,64}");
   if (!std::regex_match(h.name, name_re))
-    root.at("name").fail("\"" + h.name + "\" is not a valid name", "use 1-64 characters from [a-z0-9_]");
+    root.at("name").fail("\"" + (h.name.size() > 64 ? h.name.substr(0, 64) + "...\" (" + std::to_string(h.name.size()) + " characters)" : h.name + "\"") +
+                             " is not a valid name",
+                         "use 1-64 characters from [a-z0-9_]");
   h.kind = root.at("kind").string();
   h.description = root.has("description") ? root.at("description").string() : "";
   h.seed = static_cast<std::uint32_t>(root.at("seed").integer(0, 4294967295LL));

@@ -56,11 +56,20 @@ class Cholesky {
   bool ok_ = false;
 };
 
+// Triangular solves with a lower-triangular L (only its lower triangle is read):
+// lower_solve(L, B) = L⁻¹ B, lower_transpose_solve(L, B) = L⁻ᵀ B. Matrix and vector right-hand sides
+// take Eigen's matrix and vector kernels respectively (as the corresponding Eigen calls would).
+Eigen::MatrixXd lower_solve(const Eigen::MatrixXd& L, const Eigen::MatrixXd& B);
+Eigen::VectorXd lower_solve(const Eigen::MatrixXd& L, const Eigen::VectorXd& b);
+Eigen::MatrixXd lower_transpose_solve(const Eigen::MatrixXd& L, const Eigen::MatrixXd& B);
+Eigen::VectorXd lower_transpose_solve(const Eigen::MatrixXd& L, const Eigen::VectorXd& b);
+
 // A⁻¹ of a general square matrix, as Eigen's MatrixXd::inverse() (LU with partial pivoting).
 Eigen::MatrixXd inverse(const Eigen::MatrixXd& A);
 
 // A⁻¹ B for symmetric A by the robust (pivoted) LDLᵀ factorisation (Eigen::LDLT): the weighted
 // least-squares normal equations of the order fits. Throws std::runtime_error if A is singular.
 Eigen::MatrixXd symmetric_solve(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);
+Eigen::VectorXd symmetric_solve(const Eigen::MatrixXd& A, const Eigen::VectorXd& b);
 
 }  // namespace ldbench::lib::linalg

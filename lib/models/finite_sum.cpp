@@ -1,5 +1,7 @@
 #include "lib/models/finite_sum.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
@@ -23,6 +25,10 @@ void FiniteSumPotential::example_gradient(std::uint32_t i, const double* x, doub
   if (static_cast<std::int64_t>(i) >= n()) throw std::invalid_argument("i: example index out of range");
   const std::uint32_t one[1] = {i};
   batch_gradient_sum(x, std::span<const std::uint32_t>(one, 1), g);
+}
+
+Eigen::MatrixXd FiniteSumPotential::hessian(const double* x) const {
+  return finite_difference_hessian(*this, Eigen::Map<const Eigen::VectorXd>(x, dim()));
 }
 
 double FiniteSumPotential::value(const double* x) const {
@@ -121,6 +127,24 @@ Eigen::VectorXd finite_difference_example_gradient(const FiniteSumPotential& U, 
     g(j) = (up - dn) / (2 * h);
   }
   return g;
+}
+
+Eigen::MatrixXd finite_difference_hessian(const FiniteSumPotential& U, const Eigen::VectorXd& x, double h) {
+  if (!(h > 0) || !std::isfinite(h)) throw std::invalid_argument("h: must be finite and > 0");
+  if (x.size() != U.dim()) throw std::invalid_argument("x: size must equal dim()");
+  const Eigen::Index d = x.size();
+  Eigen::MatrixXd D(d, d);
+  Eigen::VectorXd y = x, gp(d), gm(d);
+  for (Eigen::Index j = 0; j < d; ++j) {
+    const double hj = h * std::max(1.0, std::abs(x(j)));
+    y(j) = x(j) + hj;
+    U.gradient(y.data(), gp.data());
+    y(j) = x(j) - hj;
+    U.gradient(y.data(), gm.data());
+    y(j) = x(j);
+    D.col(j) = (gp - gm) / (2 * hj);
+  }
+  return 0.5 * (D + D.transpose());
 }
 
 }  // namespace ldbench::lib::models

@@ -77,6 +77,12 @@ class FiniteSumPotential {
   virtual double regularizer_value(const double* x) const = 0;
   virtual void regularizer_gradient(const double* x, double* g) const = 0;
 
+  // H = ∇²U(x) (d x d, including ∇²R), at one point: the Laplace approximation and Newton's method
+  // (lib/models/mode.hpp) and curvature diagnostics use it. Default: finite_difference_hessian
+  // below (2d full gradients, i.e. 2 d n evaluations, error O(h²)); models with a closed form
+  // override it.
+  virtual Eigen::MatrixXd hessian(const double* x) const;
+
   virtual std::optional<double> hessian_max() const { return std::nullopt; }
   virtual std::optional<double> hessian_min() const { return std::nullopt; }
   virtual std::optional<GaussianForm> gaussian() const { return std::nullopt; }
@@ -97,5 +103,14 @@ std::unique_ptr<FiniteSumPotential> wrap_potential(std::shared_ptr<const potenti
 Eigen::VectorXd finite_difference_gradient(const FiniteSumPotential& U, const Eigen::VectorXd& x, double h = 1e-5);
 Eigen::VectorXd finite_difference_example_gradient(const FiniteSumPotential& U, std::uint32_t i,
                                                    const Eigen::VectorXd& x, double h = 1e-5);
+
+// Symmetrised central differences of the gradient (the default FiniteSumPotential::hessian):
+//   column j of D = (∇U(x + h_j e_j) - ∇U(x - h_j e_j)) / (2 h_j),  h_j = h max(1, |x_j|),
+//   H = (D + Dᵀ)/2.
+// Error of entry (k, j): truncation h_j² |∂_j³ ∂_k U| / 6 = O(h²) (Taylor; symmetrising averages
+// two such estimates) plus rounding ~ eps |∇U| / h_j. With h = 1e-5 both are ~1e-11 relative for
+// derivatives of order 1 (the minimiser of h²/6 + eps/h is h* = (3 eps)^{1/3} ≈ 7e-6). Costs 2d
+// full gradients. Throws std::invalid_argument naming h or x.
+Eigen::MatrixXd finite_difference_hessian(const FiniteSumPotential& U, const Eigen::VectorXd& x, double h = 1e-5);
 
 }  // namespace ldbench::lib::models

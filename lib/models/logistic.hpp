@@ -42,6 +42,8 @@ class LogisticRegression final : public FiniteSumPotential {
   double example_value(std::uint32_t i, const double* x) const override;
   double regularizer_value(const double* x) const override;
   void regularizer_gradient(const double* x, double* g) const override;
+  // ∇²U(θ) = Fᵀ diag(sigma(t_i)(1 - sigma(t_i))) F + I/s², t_i = y_i a_iᵀθ (closed form; costs n).
+  Eigen::MatrixXd hessian(const double* x) const override;
   std::optional<double> hessian_max() const override { return M_; }
   std::optional<double> hessian_min() const override { return 1.0 / s2_; }
   std::string description() const override;

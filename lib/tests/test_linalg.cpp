@@ -97,7 +97,7 @@ TEST(Linalg, FailuresAreReported) {
   Eigen::MatrixXd Z = Eigen::MatrixXd::Zero(3, 3);
   Z(0, 0) = 1.0;
   Z(1, 2) = Z(2, 1) = 1.0;  // rank 2 with a zero pivot before a non-zero one
-  EXPECT_THROW((void)la::symmetric_solve(Z, Eigen::MatrixXd::Identity(3, 3)), std::runtime_error);
+  EXPECT_THROW((void)la::symmetric_solve(Z, Eigen::MatrixXd(Eigen::MatrixXd::Identity(3, 3))), std::runtime_error);
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 // Tests for lib/models: finite-sum potentials (Gaussian split, Bayesian logistic regression, the
-// Potential wrapper) and their registry. Deterministic checks in relative units with named
-// tolerances: analytic gradients against central differences, batch sums against per-example
-// sums, closed forms, and the documented errors.
+// Potential wrapper), their registry, Hessians and the Newton mode (lib/models/mode.hpp).
+// Deterministic checks in relative units with named tolerances: analytic gradients and Hessians
+// against central differences, batch sums against per-example sums, closed forms, and the
+// documented errors.
 
 #include <gtest/gtest.h>
 
-#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -14,9 +14,11 @@
 #include "lib/models/finite_sum.hpp"
 #include "lib/models/gaussian_sum.hpp"
 #include "lib/models/logistic.hpp"
+#include "lib/models/mode.hpp"
 #include "lib/models/registry.hpp"
 #include "lib/potentials/potential.hpp"
 #include "lib/tests/test_support.hpp"
+#include "lib/linalg/dense.hpp"
 
 namespace {
 
@@ -100,8 +102,8 @@ TEST(LogisticRegression, ZeroOneLabelsEqualPlusMinusOneAndCurvatureBound) {
   // M = ¼ λmax(FᵀF) + 1/s² bounds the Hessian at 0, where sigma(1 - sigma) = ¼ attains it.
   const Eigen::MatrixXd F = data.features;
   const Eigen::MatrixXd H0 = 0.25 * F.transpose() * F + Eigen::MatrixXd::Identity(3, 3) / 1.5;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(H0);
-  EXPECT_NEAR(*a.hessian_max(), es.eigenvalues().maxCoeff(), 1e-12 * es.eigenvalues().maxCoeff());
+  const double h0max = ldbench::lib::linalg::symmetric_max_eigenvalue(H0);
+  EXPECT_NEAR(*a.hessian_max(), h0max, 1e-12 * h0max);
   EXPECT_DOUBLE_EQ(*a.hessian_min(), 1 / 1.5);
   EXPECT_FALSE(a.gaussian().has_value());
 }
@@ -143,9 +145,9 @@ TEST(GaussianFiniteSum, ClosedFormAndSums) {
   EXPECT_NEAR(U->value(x.data()), v, 1e-11 * std::abs(v));
   ASSERT_TRUE(U->gaussian().has_value());
   EXPECT_EQ(U->gaussian()->mean, m);
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(A);
-  EXPECT_NEAR(*U->hessian_max(), es.eigenvalues().maxCoeff(), 1e-12);
-  EXPECT_NEAR(*U->hessian_min(), es.eigenvalues().minCoeff(), 1e-12);
+  const Eigen::VectorXd ev = ldbench::lib::linalg::symmetric_eigenvalues(A);
+  EXPECT_NEAR(*U->hessian_max(), ev.maxCoeff(), 1e-12);
+  EXPECT_NEAR(*U->hessian_min(), ev.minCoeff(), 1e-12);
   // Weights are not all equal and the centres are spread: the split is non-trivial.
   EXPECT_GT(U->weights().maxCoeff() / U->weights().minCoeff(), 1.5);
 }
@@ -208,6 +210,151 @@ TEST(ModelRegistry, BuiltinsFallbackAndErrors) {
   bad.set("n", 0L);
   EXPECT_TRUE(throws_invalid_argument_naming([&] { reg.make("gaussian", 2, bad); }, "params.n"));
   EXPECT_TRUE(throws_invalid_argument_naming([&] { register_builtin_models(reg); }, "already registered"));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Hessians: central differences of the gradient (the default) against closed forms.
+
+// finite_difference_hessian with h = 1e-5: truncation ~h²|∇⁴U|/6 ~ 2e-11 and rounding
+// ~eps |∇U|/h ~ 1e-11 |∇U| per entry; 1e-6 relative to max(1, |H|_max) covers both with margin.
+constexpr double kFdHessRelTol = 1e-6;
+
+double rel_err(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return (a - b).cwiseAbs().maxCoeff() / std::max(1.0, b.cwiseAbs().maxCoeff());
+}
+
+TEST(FiniteSumHessian, FiniteDifferencesMatchClosedForms) {
+  // Logistic regression: the analytic override against the default's finite differences, at a
+  // point away from the mode (every sigma(1 - sigma) weight distinct).
+  auto U = small_logistic();
+  const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(U->dim(), -0.7, 0.9);
+  const Eigen::MatrixXd H = U->hessian(x.data());
+  const double e_log = rel_err(finite_difference_hessian(*U, x), H);
+  EXPECT_LT(e_log, kFdHessRelTol);
+  EXPECT_LT(rel_err(H, Eigen::MatrixXd(H.transpose())), kSumRelTol);  // Fᵀ W F by GEMM: symmetric to rounding
+  // Closed form by hand: Fᵀ diag(w) F + I/s².
+  Eigen::MatrixXd Hh = Eigen::MatrixXd::Identity(U->dim(), U->dim()) / U->prior_variance();
+  for (Eigen::Index i = 0; i < U->features().rows(); ++i) {
+    const double t = U->features().row(i).dot(x), s = 1 / (1 + std::exp(-t));
+    Hh += s * (1 - s) * U->features().row(i).transpose() * U->features().row(i);
+  }
+  EXPECT_LT(rel_err(H, Hh), kSumRelTol);
+  // Gaussian split: no override, so hessian() is the finite-difference default; ∇²U = A exactly.
+  Eigen::MatrixXd A(3, 3);
+  A << 4, 1, 0, 1, 3, 0.5, 0, 0.5, 2;
+  auto G = make_gaussian_finite_sum(Eigen::VectorXd::LinSpaced(3, 1, -1), A, 40, 1.5, 0.7, 3u);
+  const Eigen::VectorXd y = Eigen::VectorXd::LinSpaced(3, -2, 3);
+  const double e_gauss = rel_err(G->hessian(y.data()), A);
+  EXPECT_LT(e_gauss, kFdHessRelTol);
+  std::printf("[hessian] FD relative error: logistic %.2e, gaussian %.2e\n", e_log, e_gauss);
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { finite_difference_hessian(*G, y, 0.0); }, "h"));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { finite_difference_hessian(*G, Eigen::VectorXd::Zero(2)); }, "x"));
+}
+
+// ------------------------------------------------------------------------------------------------
+// The Newton mode.
+
+// A quadratic's Newton iteration with a finite-difference Hessian contracts by ~|ΔH|/|H| ~ 1e-10
+// per step; 1e-9 relative covers the stopping error |θ - θ*|_H < 1e-8 of the default options.
+constexpr double kModeRelTol = 1e-9;
+
+TEST(NewtonMode, GaussianSumModeIsItsMean) {
+  Eigen::MatrixXd A(3, 3);
+  A << 40, 1, 0, 1, 3, 0.5, 0, 0.5, 0.2;
+  Eigen::VectorXd m(3);
+  m << 1.5, -2, 7;
+  auto U = make_gaussian_finite_sum(m, A, 50, 2.0, 0.7, 5u);
+  const ModeResult r = find_mode(*U);
+  ASSERT_TRUE(r.converged) << r.message;
+  EXPECT_LT(rel_err(r.mode, m), kModeRelTol) << r.mode.transpose();
+  EXPECT_LT(rel_err(r.hessian, A), kFdHessRelTol);
+  EXPECT_LE(r.iterations, 4);  // one Newton step solves a quadratic; the rest polishes the FD error
+  std::printf("[mode] gaussian: %d iterations, |mode - mean| = %.2e, |grad| = %.2e\n", r.iterations, (r.mode - m).norm(),
+              r.gradient_norm);
+}
+
+TEST(NewtonMode, LogisticModeIsStationaryWithTheAnalyticHessian) {
+  auto U = small_logistic(200, 5, 3.0);
+  const ModeResult r = find_mode(*U);
+  ASSERT_TRUE(r.converged) << r.message;
+  Eigen::VectorXd g(U->dim());
+  U->gradient(r.mode.data(), g.data());
+  EXPECT_LT(g.norm(), 1e-10);
+  EXPECT_DOUBLE_EQ(r.gradient_norm, g.norm());
+  EXPECT_EQ(r.hessian, U->hessian(r.mode.data()));
+  EXPECT_LE(r.iterations, 20);
+  // The complexity kind's tolerances (LDLT, Armijo 1/4, stop below 1e-24) find the same point.
+  NewtonOptions o;
+  o.factorization = NewtonOptions::Factorization::ldlt;
+  o.decrement_tol = 1e-24;
+  o.final_step = false;
+  o.stall_below = 0;
+  o.full_step_below = 0;
+  o.stop_after_step_below = 1e-20;
+  o.armijo = 0.25;
+  o.accept_failed_line_search = true;
+  const ModeResult c = find_mode(*U, o);
+  ASSERT_TRUE(c.converged) << c.message;
+  EXPECT_LT(rel_err(c.mode, r.mode), 1e-12);
+}
+
+TEST(NewtonMode, NonConvergenceAndBadHessiansAreReported) {
+  auto U = small_logistic(200, 5, 3.0);
+  NewtonOptions o;
+  o.max_iterations = 1;
+  try {
+    find_mode(*U, o);
+    ADD_FAILURE() << "no error after one iteration";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("newton: no convergence in 1 iterations"), std::string::npos) << e.what();
+  }
+  o.throw_on_failure = false;
+  const ModeResult r = find_mode(*U, o);
+  EXPECT_FALSE(r.converged);
+  EXPECT_NE(r.message.find("no convergence"), std::string::npos) << r.message;
+  EXPECT_EQ(r.iterations, 1);
+  // U(x) = -|x|²/2 + |x|⁴/4 from x = 0.1 e_1: the Hessian -I + ... is not positive definite.
+  NewtonObjective f;
+  f.value = [](const Eigen::VectorXd& x) { return -0.5 * x.squaredNorm() + 0.25 * x.squaredNorm() * x.squaredNorm(); };
+  f.gradient_hessian = [](const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& H) {
+    const double q = x.squaredNorm();
+    g = (q - 1) * x;
+    H = (q - 1) * Eigen::MatrixXd::Identity(x.size(), x.size()) + 2 * x * x.transpose();
+  };
+  Eigen::VectorXd x0 = Eigen::VectorXd::Zero(2);
+  x0(0) = 0.1;
+  try {
+    newton_minimize(f, x0);
+    ADD_FAILURE() << "no error for an indefinite Hessian";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not positive definite at iteration 0"), std::string::npos) << e.what();
+  }
+  // A saddle: U(x) = x1² - x2² started at its critical point 0. LDLT factorises the indefinite
+  // Hessian, the decrement is 0, the iteration stops at once, and the final test refuses the point.
+  NewtonObjective saddle;
+  saddle.value = [](const Eigen::VectorXd& x) { return x(0) * x(0) - x(1) * x(1); };
+  saddle.gradient_hessian = [](const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& H) {
+    g = Eigen::Vector2d(2 * x(0), -2 * x(1));
+    H = Eigen::Vector2d(2, -2).asDiagonal();
+  };
+  NewtonOptions ld;
+  ld.factorization = NewtonOptions::Factorization::ldlt;
+  try {
+    newton_minimize(saddle, Eigen::VectorXd::Zero(2), ld);
+    ADD_FAILURE() << "a saddle accepted as a mode";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("the Hessian at the final point is not positive definite"), std::string::npos) << e.what();
+  }
+  ld.throw_on_failure = false;
+  const ModeResult sr = newton_minimize(saddle, Eigen::VectorXd::Zero(2), ld);
+  EXPECT_FALSE(sr.converged);
+  EXPECT_EQ(sr.iterations, 1);
+  o = NewtonOptions{};
+  o.armijo = 0.7;
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { find_mode(*U, o); }, "armijo"));
+  o = NewtonOptions{};
+  o.max_iterations = 0;
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { find_mode(*U, o); }, "max_iterations"));
 }
 
 }  // namespace
