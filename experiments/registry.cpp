@@ -31,6 +31,7 @@ void register_builtin_kinds(KindRegistry& r) {
   drivers::register_posterior_kinds(r);
   drivers::register_nonconvex_kinds(r);
   drivers::register_complexity_kinds(r);
+  drivers::register_mfld_kinds(r);
 }
 
 namespace {

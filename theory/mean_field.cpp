@@ -192,6 +192,88 @@ double quadratic_mf_n_particle_free_energy_gap(const QuadraticMeanField& model, 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Exact discrete MFLD law (header).
+
+namespace {
+
+void require_step(const QuadraticMeanField& model, double eta) {
+  const double lim = quadratic_mf_mfld_step_limit(model);
+  if (!(std::isfinite(eta) && eta > 0 && eta < lim))
+    throw std::invalid_argument("eta: step " + std::to_string(eta) + " must satisfy 0 < eta < min(2/(c + 2 lambda1), 1/lambda1) = " +
+                                std::to_string(lim));
+}
+
+// (1 - x^{2k})/(1 - x²) for |x| < 1 (k steps of the variance recursion v <- x² v + 1 from 0).
+double geometric_sum(double x, unsigned long long k) {
+  const double x2 = x * x;
+  const double pk = std::pow(x2, static_cast<double>(k));
+  return (1.0 - pk) / (1.0 - x2);
+}
+
+}  // namespace
+
+double quadratic_mf_mfld_step_limit(const QuadraticMeanField& model) {
+  validate(model);
+  return std::min(2.0 / (model.c + 2.0 * model.lambda1), 1.0 / model.lambda1);
+}
+
+MfldDiscreteLaw quadratic_mf_mfld_law(const QuadraticMeanField& model, const Gaussian& mu0, int N, double eta,
+                                      unsigned long long k) {
+  validate(model);
+  require_same_dim(model, mu0, "mu0");
+  require_particles(N);
+  require_step(model, eta);
+  const int d = model.dim();
+  const double rho = 1.0 - eta * (model.c + 2.0 * model.lambda1), q = 1.0 - 2.0 * eta * model.lambda1;
+  const double kk = static_cast<double>(k);
+  const Eigen::VectorXd mstar = optimal_mean_factor(model) * model.b;
+  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(d, d);
+  MfldDiscreteLaw L;
+  L.N = N;
+  L.mean = mstar + std::pow(rho, kk) * (mu0.mean - mstar);
+  L.mean_mode_cov = std::pow(rho * rho, kk) * mu0.cov / N + (2.0 * eta * model.lambda2 / N) * geometric_sum(rho, k) * I;
+  L.deviation_cov = std::pow(q * q, kk) * mu0.cov + 2.0 * eta * model.lambda2 * geometric_sum(q, k) * I;
+  L.marginal_cov = L.mean_mode_cov + (1.0 - 1.0 / N) * L.deviation_cov;
+  L.cross_cov = L.mean_mode_cov - L.deviation_cov / N;
+  return L;
+}
+
+MfldDiscreteLaw quadratic_mf_mfld_stationary(const QuadraticMeanField& model, int N, double eta) {
+  validate(model);
+  require_particles(N);
+  require_step(model, eta);
+  const int d = model.dim();
+  const double s = model.c + 2.0 * model.lambda1;
+  const double V = model.lambda2 / (N * s * (1.0 - eta * s / 2.0));
+  const double D = model.lambda2 / (2.0 * model.lambda1 * (1.0 - eta * model.lambda1));
+  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(d, d);
+  MfldDiscreteLaw L;
+  L.N = N;
+  L.mean = optimal_mean_factor(model) * model.b;
+  L.mean_mode_cov = V * I;
+  L.deviation_cov = D * I;
+  L.marginal_cov = (V + (1.0 - 1.0 / N) * D) * I;
+  L.cross_cov = (V - D / N) * I;
+  return L;
+}
+
+double quadratic_mf_mfld_step_bias(const QuadraticMeanField& model, double eta) {
+  validate(model);
+  require_step(model, eta);
+  return model.lambda2 * eta / (2.0 * (1.0 - eta * model.lambda1));
+}
+
+double quadratic_mf_mfld_chaos_bias(const QuadraticMeanField& model, int N, double eta) {
+  validate(model);
+  require_particles(N);
+  require_step(model, eta);
+  const double s = model.c + 2.0 * model.lambda1;
+  const double V = model.lambda2 / (N * s * (1.0 - eta * s / 2.0));
+  const double D = model.lambda2 / (2.0 * model.lambda1 * (1.0 - eta * model.lambda1));
+  return V - D / N;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 double uniform_in_n_lsi_bias(double C, double N, double lambda2, double alpha) {
   require_nonnegative(C, "C");

@@ -158,6 +158,60 @@ double quadratic_mf_n_particle_variance_bias(const QuadraticMeanField& model, in
 // (1/N) L^N(p^(N)) - L(mu*) = (lambda2 d/(2N)) ln(1 + c/(2 lambda1)).
 double quadratic_mf_n_particle_free_energy_gap(const QuadraticMeanField& model, int N);
 
+// ---------------------------------------------------------------------------------------------
+// EXACT discrete-time law of full-gradient MFLD on the quadratic model (lib/mfld/mfld.hpp, algorithm
+// mfld): for i = 1..N, step eta, xi_{k,i} iid N(0, I_d),
+//   θ_i ← θ_i - eta (c (θbar - b) + 2 lambda1 θ_i) + sqrt(2 eta lambda2) xi_{k,i},   θbar = (1/N) sum_j θ_j,
+// from iid starts θ_i ~ N(m0, S0). Derivation (the continuous decomposition of "Finite particle
+// approximation" above, step by step): the update is linear, θ ← (I - eta A) θ + eta c 1⊗b + noise with
+// A = (2 lambda1 I_N + (c/N) 11ᵀ) ⊗ I_d, and A acts on two invariant subspaces:
+//  * mean mode θbar: θbar ← rho θbar + eta c b + sqrt(2 eta lambda2/N) zeta,  rho = 1 - eta (c + 2 lambda1)
+//    (the noise average (1/N) sum_i xi_i ~ N(0, I/N)); fixed point eta c b/(1 - rho) = m* = c b/(c + 2 lambda1);
+//  * deviations y_i = θ_i - θbar: y ← q y + sqrt(2 eta lambda2) (xi_i - xibar),  q = 1 - 2 eta lambda1;
+//    the projected noise (P ⊗ I) xi, P = I_N - 11ᵀ/N, is independent of xibar (P 1 = 0).
+//  The starts give θbar_0 ~ N(m0, S0/N) independent of y_0 ~ N(0, P ⊗ S0). Hence, with Gaussian
+//  recursions m ← rho m + eta c b, V ← rho² V + 2 eta lambda2/N, D ← q² D + 2 eta lambda2:
+//    E θbar_k = m_k = m* + rho^k (m0 - m*),
+//    Cov θbar_k = V_k = rho^{2k} S0/N + (2 eta lambda2/N) (1 - rho^{2k})/(1 - rho²) I,
+//    Cov (y_1..y_N)_k = P ⊗ D_k,  D_k = q^{2k} S0 + 2 eta lambda2 (1 - q^{2k})/(1 - q²) I,  independent of θbar_k,
+//  and the joint law of (θ_1..θ_N) is Gaussian with every particle N(m_k, S_k), S_k = V_k + (1 - 1/N) D_k,
+//  and cross-covariance V_k - D_k/N between two particles. Stable iff |rho| < 1 and |q| < 1, i.e.
+//    0 < eta < min(2/(c + 2 lambda1), 1/lambda1)   (quadratic_mf_mfld_step_limit).
+//  Stationary limit (k -> inf):
+//    V_inf = lambda2/(N (c + 2 lambda1)(1 - eta (c + 2 lambda1)/2)),   D_inf = lambda2/(2 lambda1 (1 - eta lambda1)),
+//  which tend to the continuous v = lambda2/(N (c + 2 lambda1)) and a = lambda2/(2 lambda1) as eta -> 0
+//  (quadratic_mf_n_particle_stationary). The stationary marginal variance s_N(eta) = V_inf + (1 - 1/N) D_inf
+//  has the exact decomposition
+//    s_N(eta) - a = (D_inf - a)  +  (V_inf - D_inf/N):  a pure step-size bias (N -> inf, O(eta)) plus a bias
+//    exactly ∝ 1/N at fixed eta (quadratic_mf_mfld_chaos_bias; -> the continuous
+//    quadratic_mf_n_particle_variance_bias as eta -> 0).
+struct MfldDiscreteLaw {
+  int N = 1;
+  Eigen::VectorXd mean;           // m_k: mean of every particle and of θbar_k
+  Eigen::MatrixXd mean_mode_cov;  // V_k = Cov(θbar_k)
+  Eigen::MatrixXd deviation_cov;  // D_k: Cov(y_1..y_N) = P ⊗ D_k
+  Eigen::MatrixXd marginal_cov;   // S_k = V_k + (1 - 1/N) D_k
+  Eigen::MatrixXd cross_cov;      // V_k - D_k/N (two distinct particles)
+  Gaussian marginal() const { return {mean, marginal_cov}; }
+  Gaussian particle_mean() const { return {mean, mean_mode_cov}; }
+};
+
+// min(2/(c + 2 lambda1), 1/lambda1): the discrete MFLD recursion is stable iff 0 < eta < this.
+double quadratic_mf_mfld_step_limit(const QuadraticMeanField& model);
+
+// The exact law after k steps from iid N(mu0.mean, mu0.cov) starts. Requires N >= 1, mu0 of the model's
+// dimension with SPD (or PSD) covariance, 0 < eta < quadratic_mf_mfld_step_limit ("eta: ..." otherwise).
+MfldDiscreteLaw quadratic_mf_mfld_law(const QuadraticMeanField& model, const Gaussian& mu0, int N, double eta, unsigned long long k);
+
+// The stationary law (k -> inf): mean m*, V_inf, D_inf as above.
+MfldDiscreteLaw quadratic_mf_mfld_stationary(const QuadraticMeanField& model, int N, double eta);
+
+// D_inf - a = lambda2 eta/(2 (1 - eta lambda1)): the N = inf variance bias of the step size (per coordinate).
+double quadratic_mf_mfld_step_bias(const QuadraticMeanField& model, double eta);
+
+// s_N(eta) - D_inf = V_inf - D_inf/N, exactly ∝ 1/N (per coordinate; < 0 when c > 0).
+double quadratic_mf_mfld_chaos_bias(const QuadraticMeanField& model, int N, double eta);
+
 // =============================================================================================
 // Uniform-in-N LSI bias and the SGD-MFLD / SVRG-MFLD prescriptions of the notes
 // (Suzuki, Wu & Nitanda 2023). The notes state these only up to constants ("≲", "O(·)"); every

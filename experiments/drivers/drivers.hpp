@@ -12,5 +12,6 @@ void register_langevin_kinds(KindRegistry& r);   // langevin.cpp (Gaussian ULA l
 void register_posterior_kinds(KindRegistry& r);  // posterior.cpp (Bayesian posterior of a finite-sum model)
 void register_nonconvex_kinds(KindRegistry& r);  // nonconvex.cpp (Raginsky–Rakhlin–Telgarsky)
 void register_complexity_kinds(KindRegistry& r); // complexity.cpp (gradient evaluations vs n)
+void register_mfld_kinds(KindRegistry& r);       // mfld.cpp (mean-field Langevin dynamics, quadratic model)
 
 }  // namespace ldbench::experiments::drivers

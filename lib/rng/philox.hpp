@@ -36,6 +36,9 @@ enum class StreamTag : std::uint32_t {
   minibatch = 6,         // mini-batch indices of SGLD / SVRG-LD / SARAH-LD (lib/langevin)
   metropolis = 7,        // MALA accept/reject uniforms (lib/langevin)
   model_data = 8,        // synthetic data sets and finite-sum splits (lib/models)
+  mfld_data = 9,         // synthetic teacher data of the mean-field objectives (lib/mfld)
+  mfld_noise = 10,       // Gaussian noise of the MFLD particle updates (lib/mfld)
+  mfld_minibatch = 11,   // mini-batch indices of SGD-MFLD / SVRG-MFLD (lib/mfld)
 };
 
 struct Key {

@@ -425,4 +425,144 @@ TEST(MfldPrescriptions, UniformInNBiasAndErrors) {
   EXPECT_TRUE(throws_invalid_argument_naming([] { th::svrg_mfld_batch_size(0.5); }, "n"));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Exact discrete MFLD law of the quadratic model (quadratic_mf_mfld_law).
+
+// Propagates the joint Nd-dimensional Gaussian of the particle system by the update itself,
+// θ <- (I - eta A) θ + eta c 1⊗b + sqrt(2 eta lambda2) xi, A = quadratic_mf_n_particle_drift: the
+// independent reference for the mode decomposition.
+struct JointLaw {
+  Eigen::VectorXd mean;
+  Eigen::MatrixXd cov;
+};
+JointLaw propagate_joint(const th::QuadraticMeanField& model, const th::Gaussian& mu0, int N, double eta, int k) {
+  const int d = model.dim();
+  const Eigen::Index Nd = static_cast<Eigen::Index>(N) * d;
+  const Eigen::MatrixXd M = Eigen::MatrixXd::Identity(Nd, Nd) - eta * th::quadratic_mf_n_particle_drift(model, N);
+  JointLaw J;
+  J.mean.resize(Nd);
+  J.cov = Eigen::MatrixXd::Zero(Nd, Nd);
+  Eigen::VectorXd shift(Nd);
+  for (int i = 0; i < N; ++i) {
+    J.mean.segment(static_cast<Eigen::Index>(i) * d, d) = mu0.mean;
+    J.cov.block(static_cast<Eigen::Index>(i) * d, static_cast<Eigen::Index>(i) * d, d, d) = mu0.cov;
+    shift.segment(static_cast<Eigen::Index>(i) * d, d) = eta * model.c * model.b;
+  }
+  for (int s = 0; s < k; ++s) {
+    J.mean = M * J.mean + shift;
+    J.cov = M * J.cov * M.transpose() + 2.0 * eta * model.lambda2 * Eigen::MatrixXd::Identity(Nd, Nd);
+  }
+  return J;
+}
+
+TEST(QuadraticMfldLaw, ModeDecompositionMatchesTheJointRecursion) {
+  const auto seed = test_seed();
+  SCOPED_TRACE(seed_trace(seed));
+  std::mt19937 gen(seed);
+  WorstError worst("|law - joint recursion| / max(1, |joint|)");
+  for (int d : {1, 2, 3}) {
+    for (int N : {1, 2, 5}) {
+      const auto model = make_model(d, gen);
+      const double eta = 0.9 * th::quadratic_mf_mfld_step_limit(model);
+      Eigen::MatrixXd R = Eigen::MatrixXd::Random(d, d);
+      const th::Gaussian mu0{random_vector(d, gen, 2.0), R * R.transpose() + 0.3 * Eigen::MatrixXd::Identity(d, d)};
+      for (int k : {0, 1, 4, 17}) {
+        const auto L = th::quadratic_mf_mfld_law(model, mu0, N, eta, static_cast<unsigned long long>(k));
+        const JointLaw J = propagate_joint(model, mu0, N, eta, k);
+        const std::string where = "d=" + std::to_string(d) + " N=" + std::to_string(N) + " k=" + std::to_string(k);
+        for (int i = 0; i < N; ++i) {
+          const auto m = J.mean.segment(static_cast<Eigen::Index>(i) * d, d);
+          worst.update((m - L.mean).norm() / std::max(1.0, m.norm()), where + " mean");
+          const Eigen::MatrixXd Sii = J.cov.block(static_cast<Eigen::Index>(i) * d, static_cast<Eigen::Index>(i) * d, d, d);
+          worst.update((Sii - L.marginal_cov).norm() / std::max(1.0, Sii.norm()), where + " marginal");
+          for (int j = 0; j < N; ++j) {
+            if (j == i) continue;
+            const Eigen::MatrixXd Sij = J.cov.block(static_cast<Eigen::Index>(i) * d, static_cast<Eigen::Index>(j) * d, d, d);
+            worst.update((Sij - L.cross_cov).norm() / std::max(1.0, Sij.norm()), where + " cross");
+          }
+        }
+        // Particle mean: (1/N) sum of blocks.
+        Eigen::MatrixXd Vm = Eigen::MatrixXd::Zero(d, d);
+        for (int i = 0; i < N; ++i)
+          for (int j = 0; j < N; ++j)
+            Vm += J.cov.block(static_cast<Eigen::Index>(i) * d, static_cast<Eigen::Index>(j) * d, d, d);
+        Vm /= static_cast<double>(N) * N;
+        worst.update((Vm - L.mean_mode_cov).norm() / std::max(1.0, Vm.norm()), where + " mean mode");
+      }
+    }
+  }
+  EXPECT_LE(worst.value(), 1e-11);
+}
+
+TEST(QuadraticMfldLaw, SmallStepTendsToTheContinuousLaws) {
+  th::QuadraticMeanField model;
+  model.c = 1.7;
+  model.b = Eigen::Vector2d(0.4, -1.1);
+  model.lambda1 = 0.6;
+  model.lambda2 = 0.8;
+  const th::Gaussian mu0{Eigen::Vector2d(2.0, 0.5), Eigen::Vector2d(3.0, 0.2).asDiagonal()};
+  const double t = 0.9;
+  std::vector<double> err_flow, err_stat, etas = {1e-2, 5e-3, 2.5e-3};
+  for (double eta : etas) {
+    // N huge: the marginal is the mean-field flow up to O(1/N); the step error is O(eta).
+    const auto L = th::quadratic_mf_mfld_law(model, mu0, 1000000000, eta, static_cast<unsigned long long>(std::llround(t / eta)));
+    const auto f = th::quadratic_mf_flow(model, mu0, t);
+    err_flow.push_back((L.mean - f.mean).norm() + (L.marginal_cov - f.cov).norm());
+    const int N = 7;
+    const auto S = th::quadratic_mf_mfld_stationary(model, N, eta);
+    const auto C = th::quadratic_mf_n_particle_stationary(model, N);
+    err_stat.push_back((S.marginal_cov - C.cov.topLeftCorner(2, 2)).norm() + (S.cross_cov - C.cov.block(0, 2, 2, 2)).norm() +
+                       (S.mean - C.mean.head(2)).norm());
+  }
+  for (std::size_t i = 0; i < etas.size(); ++i) {
+    EXPECT_LT(err_flow[i], 2.0 * etas[i]) << "eta " << etas[i];
+    EXPECT_LT(err_stat[i], 2.0 * etas[i]) << "eta " << etas[i];
+    EXPECT_GT(err_stat[i], 0.0);
+  }
+  // First order in eta: halving eta halves the error.
+  EXPECT_NEAR(err_flow[1] / err_flow[2], 2.0, 0.1);
+  EXPECT_NEAR(err_stat[1] / err_stat[2], 2.0, 0.1);
+}
+
+TEST(QuadraticMfldLaw, StationaryIsTheLimitAndBiasesDecompose) {
+  th::QuadraticMeanField model;
+  model.c = 3.0;
+  model.b = Eigen::Vector3d(1.0, 0.0, -2.0);
+  model.lambda1 = 0.5;
+  model.lambda2 = 1.3;
+  const double eta = 0.07;
+  const th::Gaussian mu0{Eigen::Vector3d(5.0, 1.0, 1.0), 4.0 * Eigen::Matrix3d::Identity()};
+  for (int N : {1, 3, 64}) {
+    const auto L = th::quadratic_mf_mfld_law(model, mu0, N, eta, 5000);
+    const auto S = th::quadratic_mf_mfld_stationary(model, N, eta);
+    EXPECT_LT((L.mean - S.mean).norm(), 1e-12);
+    EXPECT_LT((L.marginal_cov - S.marginal_cov).norm(), 1e-12);
+    EXPECT_LT((L.cross_cov - S.cross_cov).norm(), 1e-12);
+    // s_N(eta) - a = step bias + chaos bias, the chaos bias exactly ∝ 1/N.
+    const double a = model.lambda2 / (2 * model.lambda1);
+    const double sN = S.marginal_cov(0, 0);
+    EXPECT_NEAR(sN - a, th::quadratic_mf_mfld_step_bias(model, eta) + th::quadratic_mf_mfld_chaos_bias(model, N, eta), 1e-13);
+    EXPECT_NEAR(N * th::quadratic_mf_mfld_chaos_bias(model, N, eta), th::quadratic_mf_mfld_chaos_bias(model, 1, eta), 1e-13);
+    EXPECT_LT(th::quadratic_mf_mfld_chaos_bias(model, N, eta), 0.0);
+  }
+  // eta -> 0: the chaos bias tends to the continuous N-particle variance bias.
+  EXPECT_NEAR(th::quadratic_mf_mfld_chaos_bias(model, 10, 1e-7), th::quadratic_mf_n_particle_variance_bias(model, 10), 1e-7);
+}
+
+TEST(QuadraticMfldLaw, InvalidArguments) {
+  th::QuadraticMeanField model;
+  model.c = 8.0;
+  model.b = Eigen::VectorXd::Ones(2);
+  model.lambda1 = 1.0;
+  model.lambda2 = 1.0;
+  EXPECT_DOUBLE_EQ(th::quadratic_mf_mfld_step_limit(model), 0.2);  // min(2/10, 1/1)
+  const th::Gaussian mu0{Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2)};
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { th::quadratic_mf_mfld_law(model, mu0, 4, 0.2, 1); }, "eta"));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { th::quadratic_mf_mfld_law(model, mu0, 4, 0.0, 1); }, "eta"));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { th::quadratic_mf_mfld_law(model, mu0, 0, 0.1, 1); }, "N"));
+  const th::Gaussian bad{Eigen::VectorXd::Zero(3), Eigen::MatrixXd::Identity(3, 3)};
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { th::quadratic_mf_mfld_law(model, bad, 4, 0.1, 1); }, "mu0"));
+  EXPECT_TRUE(throws_invalid_argument_naming([&] { th::quadratic_mf_mfld_stationary(model, 4, 0.25); }, "eta"));
+}
+
 }  // namespace

@@ -1,0 +1,69 @@
+// Google Benchmark: one full-batch MFLD step (lib/mfld) of the mean-field tanh network, next to a plain
+// Eigen GEMM of the same shapes (issue 7, "Speed").
+//
+// BM_MfldStep_Tanh/threads: N = 4096 particles (neurons θ = (r, w) ∈ R^{1+p}), n = 4096 data in R^p,
+// p = 64, squared loss, one discrete MFLD step per iteration (lib/mfld run with n_steps = 1: the gradient
+// H = Z W, A = tanh(H), f = A r/N, G_r = Aᵀe/n, G_w = Zᵀ(e ∘ (1 - A²)) diag(r)/n, plus the noise and the
+// update). Counters: seconds_per_step; flops = 4 n p N per step (the two dense products; the activation,
+// the two matrix-vector products (4 n N) and the noise are not counted), as a rate (FLOP/s);
+// tanh_per_second = n N activations per second.
+// BM_Gemm: the same two products with plain Eigen, C = Z W (n x p by p x N) and Zᵀ M (p x n by n x N),
+// single-threaded (the build defines EIGEN_DONT_PARALLELIZE): the GEMM-bound time of one step on this
+// machine. The ratio BM_MfldStep_Tanh/1 time over BM_Gemm time is the overhead over the GEMM bound.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Core>
+
+#include "lib/mfld/mfld.hpp"
+#include "lib/mfld/network.hpp"
+
+namespace {
+
+namespace mf = ldbench::lib::mfld;
+
+constexpr int kN = 4096, kn = 4096, kp = 64;
+
+const mf::NetworkObjective& network_4096() {
+  static const auto* F = [] {
+    auto data = mf::make_teacher_data(kn, kp, 1u, mf::Activation::tanh, mf::Loss::squared);
+    return new mf::NetworkObjective(std::move(data), mf::Activation::tanh, mf::Loss::squared, 1e-3);
+  }();
+  return *F;
+}
+
+void BM_MfldStep_Tanh(benchmark::State& state) {
+  const auto& F = network_4096();
+  Eigen::MatrixXd Theta = Eigen::MatrixXd::Random(F.dim(), kN);
+  mf::MfldOptions o;
+  o.algorithm = mf::Algorithm::mfld;
+  o.eta = 1e-3;
+  o.lambda2 = 1e-4;
+  o.n_steps = 1;
+  o.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    mf::run(F, Theta, o);
+    ++o.seed;
+  }
+  const double it = static_cast<double>(state.iterations());
+  state.counters["seconds_per_step"] = benchmark::Counter(it, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["flops"] = benchmark::Counter(it * 4.0 * kn * kp * static_cast<double>(kN), benchmark::Counter::kIsRate);
+  state.counters["tanh_per_second"] = benchmark::Counter(it * static_cast<double>(kn) * kN, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MfldStep_Tanh)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Gemm(benchmark::State& state) {
+  const Eigen::MatrixXd Z = Eigen::MatrixXd::Random(kn, kp), W = Eigen::MatrixXd::Random(kp, kN), M = Eigen::MatrixXd::Random(kn, kN);
+  Eigen::MatrixXd C(kn, kN), D(kp, kN);
+  for (auto _ : state) {
+    C.noalias() = Z * W;
+    D.noalias() = Z.transpose() * M;
+    benchmark::DoNotOptimize(C.data());
+    benchmark::DoNotOptimize(D.data());
+  }
+  const double it = static_cast<double>(state.iterations());
+  state.counters["seconds_per_step"] = benchmark::Counter(it, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["flops"] = benchmark::Counter(it * 4.0 * kn * kp * static_cast<double>(kN), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Gemm)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
