@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -162,11 +163,17 @@ int list_catalogue() {
   }
   const auto dir = experiments::catalogue_dir();
   std::cout << "\nCatalogue (" << display_path(dir) << "), the default suite of `ldbench verify`:\n";
+  std::vector<std::pair<std::string, nlohmann::json>> docs;
+  std::size_t wname = 0, wkind = 0;  // column widths: the longest name and kind, plus two spaces
   for (const auto& f : experiments::catalogue_files(dir)) {
-    const auto doc = experiments::read_json_file(f);
-    std::cout << "  " << std::left << std::setw(28) << doc.value("name", "?") << std::setw(16)
-              << doc.value("kind", "?") << display_path(f) << "\n      " << doc.value("description", "") << "\n";
+    docs.emplace_back(f, experiments::read_json_file(f));
+    wname = std::max(wname, docs.back().second.value("name", "?").size() + 2);
+    wkind = std::max(wkind, docs.back().second.value("kind", "?").size() + 2);
   }
+  for (const auto& [f, doc] : docs)
+    std::cout << "  " << std::left << std::setw(static_cast<int>(wname)) << doc.value("name", "?")
+              << std::setw(static_cast<int>(wkind)) << doc.value("kind", "?") << display_path(f) << "\n      "
+              << doc.value("description", "") << "\n";
   return 0;
 }
 
