@@ -17,6 +17,7 @@
 #include "theory/ula_gaussian.hpp"
 #include "theory/variance_reduction.hpp"
 
+namespace test_calculator {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench;
@@ -463,7 +464,9 @@ TEST(Calculator, DuplicateNamesAreRejected) {
 }
 
 }  // namespace
+}  // namespace test_calculator
 
+namespace test_calculator {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 // Substring match: the message must name the argument (and the allowed values where listed).
@@ -501,3 +504,4 @@ TEST(Calculator, BadArgumentsOfTheDiffusionGroupNameTheArgument) {
 }
 
 }  // namespace
+}  // namespace test_calculator

@@ -15,6 +15,7 @@
 #include "experiments/registry.hpp"
 #include "experiments/suite.hpp"
 
+namespace test_complexity_kind {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments;
@@ -163,3 +164,4 @@ TEST(IterationComplexity, ShippedSpecValidatesUnderBothProfiles) {
 }
 
 }  // namespace
+}  // namespace test_complexity_kind

@@ -7,6 +7,7 @@
 
 #include "experiments/registry.hpp"
 
+namespace test_estimator_kind {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments;
@@ -79,3 +80,4 @@ TEST(EstimatorKind, InvalidParamsNameTheirPath) {
 }
 
 }  // namespace
+}  // namespace test_estimator_kind

@@ -13,6 +13,7 @@
 #include "experiments/registry.hpp"
 #include "experiments/suite.hpp"
 
+namespace test_fp_kinds {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments;
@@ -419,3 +420,4 @@ TEST(FpSpecs, ShippedSpecsValidateUnderBothProfiles) {
 }
 
 }  // namespace
+}  // namespace test_fp_kinds

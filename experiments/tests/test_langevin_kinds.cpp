@@ -7,6 +7,7 @@
 
 #include "experiments/tests/kind_test_support.hpp"
 
+namespace test_langevin_kinds {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments::testing;
@@ -196,3 +197,4 @@ TEST(LangevinSpecs, ShippedSpecsValidateUnderBothProfiles) {
 }
 
 }  // namespace
+}  // namespace test_langevin_kinds

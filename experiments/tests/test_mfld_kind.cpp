@@ -7,6 +7,7 @@
 
 #include "experiments/tests/kind_test_support.hpp"
 
+namespace test_mfld_kind {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments::testing;
@@ -110,3 +111,4 @@ TEST(MfldQuadratic, BadParamsGiveOneLineErrors) {
 }
 
 }  // namespace
+}  // namespace test_mfld_kind

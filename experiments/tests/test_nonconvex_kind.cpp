@@ -9,6 +9,7 @@
 #include "experiments/tests/kind_test_support.hpp"
 #include "lib/models/tilted_double_well.hpp"
 
+namespace test_nonconvex_kind {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments::testing;
@@ -109,3 +110,4 @@ TEST(NonconvexExcessRisk, BadParamsAreOneLineErrors) {
 }
 
 }  // namespace
+}  // namespace test_nonconvex_kind

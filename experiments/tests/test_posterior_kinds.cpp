@@ -25,6 +25,7 @@
 #include "experiments/suite.hpp"
 #include "lib/models/logistic.hpp"
 
+namespace test_posterior_kinds {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments;
@@ -452,3 +453,4 @@ TEST(PosteriorKind, NewtonFailureIsStatusErrorWithItsMessage) {
 }
 
 }  // namespace
+}  // namespace test_posterior_kinds

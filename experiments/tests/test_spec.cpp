@@ -4,6 +4,7 @@
 
 #include "experiments/registry.hpp"
 
+namespace test_spec {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::experiments;
@@ -143,3 +144,4 @@ TEST(Spec, FilesThatAreNotSpecs) {
 }
 
 }  // namespace
+}  // namespace test_spec

@@ -29,6 +29,7 @@
 #include "theory/tests/spectral_gap_fd.hpp"
 #include "lib/linalg/dense.hpp"
 
+namespace test_fp {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::fp;
@@ -906,3 +907,4 @@ TEST(FpSolver, InputErrors) {
 }
 
 }  // namespace
+}  // namespace test_fp

@@ -14,6 +14,7 @@
 #include "lib/sde/initial_law.hpp"
 #include "lib/tests/test_support.hpp"
 
+namespace test_initial_law {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::sde;
@@ -128,3 +129,4 @@ TEST(InitialLaw, InvalidInputsThrowNamingTheField) {
 }
 
 }  // namespace
+}  // namespace test_initial_law

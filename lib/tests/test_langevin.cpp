@@ -32,6 +32,7 @@
 #include "theory/variance_reduction.hpp"
 #include "lib/linalg/dense.hpp"
 
+namespace test_langevin {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::langevin;
@@ -655,3 +656,4 @@ TEST(Mutants, EachChangesTheResultDetectably) {
 }
 
 }  // namespace
+}  // namespace test_langevin

@@ -9,6 +9,7 @@
 
 #include "lib/linalg/dense.hpp"
 
+namespace test_linalg {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 namespace la = ldbench::lib::linalg;
@@ -101,3 +102,4 @@ TEST(Linalg, FailuresAreReported) {
 }
 
 }  // namespace
+}  // namespace test_linalg

@@ -19,6 +19,7 @@
 #include "lib/mfld/registry.hpp"
 #include "lib/tests/test_support.hpp"
 
+namespace test_mfld {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 namespace mf = ldbench::lib::mfld;
@@ -313,3 +314,4 @@ TEST(MfldRegistry, BuiltinsAndErrors) {
 }
 
 }  // namespace
+}  // namespace test_mfld

@@ -20,6 +20,7 @@
 #include "lib/tests/test_support.hpp"
 #include "lib/linalg/dense.hpp"
 
+namespace test_models {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::models;
@@ -358,3 +359,4 @@ TEST(NewtonMode, NonConvergenceAndBadHessiansAreReported) {
 }
 
 }  // namespace
+}  // namespace test_models

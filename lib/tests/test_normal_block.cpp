@@ -31,6 +31,7 @@
 #include "lib/rng/philox.hpp"
 #include "lib/tests/test_support.hpp"
 
+namespace test_normal_block {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::rng;
@@ -437,3 +438,4 @@ TEST(NormalBlockIndependence, CorrelationsVanish) {
 }
 
 }  // namespace
+}  // namespace test_normal_block

@@ -13,6 +13,7 @@
 #include "lib/tests/test_support.hpp"
 #include "lib/linalg/dense.hpp"
 
+namespace test_potentials {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::potentials;
@@ -236,3 +237,4 @@ TEST(Potentials, RegistryErrors) {
 }
 
 }  // namespace
+}  // namespace test_potentials

@@ -21,6 +21,7 @@
 #include "lib/rng/philox.hpp"
 #include "lib/tests/test_support.hpp"
 
+namespace test_rng {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::rng;
@@ -314,3 +315,4 @@ TEST(NormalStream, DifferentIndicesGiveDifferentNumbers) {
 }
 
 }  // namespace
+}  // namespace test_rng

@@ -25,6 +25,7 @@
 #include "theory/ou.hpp"
 #include "theory/ula_gaussian.hpp"
 
+namespace test_sde {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::lib::sde;
@@ -455,3 +456,4 @@ TEST(OuExactCoupledStatistical, EulerMaruyamaStrongOrderOneAndMutantsDoNotConver
 }
 
 }  // namespace
+}  // namespace test_sde

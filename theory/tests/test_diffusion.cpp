@@ -27,6 +27,8 @@
 #include "theory/ou.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_diffusion {
 namespace {
 
 namespace th = ldbench::theory;
@@ -416,3 +418,4 @@ TEST(DiffusionSolvers, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_diffusion

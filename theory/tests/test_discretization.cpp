@@ -26,6 +26,8 @@
 #include "theory/tests/test_support.hpp"
 #include "theory/ula_gaussian.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_discretization {
 namespace {
 
 using ldbench::theory::Gaussian;
@@ -248,3 +250,4 @@ TEST(VwErrors, RefusesLargeStepsAndInvalidArguments) {
 }
 
 }  // namespace
+}  // namespace test_discretization

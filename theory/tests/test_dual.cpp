@@ -16,6 +16,8 @@
 #include "theory/gaussian.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_dual {
 namespace {
 
 using namespace ldbench::theory::test;
@@ -233,3 +235,4 @@ TEST(Dual, InvalidArguments) {
 }
 
 }  // namespace
+}  // namespace test_dual

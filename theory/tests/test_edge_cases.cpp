@@ -45,6 +45,8 @@
 #include "theory/tests/test_support.hpp"
 #include "theory/ula_gaussian.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_edge_cases {
 namespace {
 
 using ldbench::theory::Gaussian;
@@ -737,3 +739,4 @@ TEST(UlaEdge, W2BiasOfTheStationaryLawMatchesTheCommutingFormula) {
 }
 
 }  // namespace
+}  // namespace test_edge_cases

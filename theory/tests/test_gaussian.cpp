@@ -21,6 +21,8 @@
 #include "theory/lsi.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_gaussian {
 namespace {
 
 using ldbench::theory::Gaussian;
@@ -465,3 +467,4 @@ TEST(GaussianValidate, RejectsDimensionMismatch) {
 }
 
 }  // namespace
+}  // namespace test_gaussian

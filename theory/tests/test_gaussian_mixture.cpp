@@ -24,6 +24,8 @@
 #include "theory/ou.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_gaussian_mixture {
 namespace {
 
 using ldbench::theory::Gaussian;
@@ -277,3 +279,4 @@ TEST(GaussianMixture, ValidateNamesField) {
 }
 
 }  // namespace
+}  // namespace test_gaussian_mixture

@@ -18,6 +18,8 @@
 #include "theory/tests/spectral_gap_fd.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_kramers {
 namespace {
 
 using namespace ldbench::theory::test;
@@ -162,3 +164,4 @@ TEST(Kramers, InvalidArgumentsThrowNamingTheArgument) {
 }
 
 }  // namespace
+}  // namespace test_kramers

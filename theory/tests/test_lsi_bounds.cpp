@@ -26,6 +26,8 @@
 #include "theory/tests/spectral_gap_fd.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_lsi_bounds {
 namespace {
 
 using namespace ldbench::theory::test;
@@ -221,3 +223,4 @@ TEST(LsiBounds, InvalidArgumentsThrowNamingTheArgument) {
 }
 
 }  // namespace
+}  // namespace test_lsi_bounds

@@ -22,6 +22,8 @@
 #include "theory/tests/test_support.hpp"
 #include "theory/ula_gaussian.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_lsi_ula {
 namespace {
 
 using ldbench::theory::Gaussian;
@@ -184,3 +186,4 @@ TEST(Ula, ConvergesToOuFlowAtOrderOne) {
 }
 
 }  // namespace
+}  // namespace test_lsi_ula

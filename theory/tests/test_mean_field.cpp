@@ -17,6 +17,8 @@
 #include "theory/mean_field.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_mean_field {
 namespace {
 
 using namespace ldbench::theory::test;
@@ -566,3 +568,4 @@ TEST(QuadraticMfldLaw, InvalidArguments) {
 }
 
 }  // namespace
+}  // namespace test_mean_field

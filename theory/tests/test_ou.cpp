@@ -21,6 +21,8 @@
 #include "theory/ou.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_ou {
 namespace {
 
 using ldbench::theory::Gaussian;
@@ -288,3 +290,4 @@ TEST(OuValidate, RejectsBadParameters) {
 }
 
 }  // namespace
+}  // namespace test_ou

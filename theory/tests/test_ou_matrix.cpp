@@ -15,6 +15,8 @@
 #include "theory/ula_gaussian.hpp"
 #include "lib/linalg/dense.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_ou_matrix {
 namespace {
 
 using namespace ldbench::theory;
@@ -186,3 +188,4 @@ TEST(UlaMatrix, ConvergesToTheOuLawWithOrderOne) {
 }
 
 }  // namespace
+}  // namespace test_ou_matrix

@@ -12,6 +12,8 @@
 #include "theory/rates.hpp"
 #include "theory/tests/test_support.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_rates {
 namespace {
 
 using namespace ldbench::theory::test;
@@ -83,3 +85,4 @@ TEST(Rates, InvalidArguments) {
 }
 
 }  // namespace
+}  // namespace test_rates

@@ -19,6 +19,8 @@
 #include "theory/tests/test_support.hpp"
 #include "theory/variance_reduction.hpp"
 
+// Named per file so that a unity build of this executable keeps the files' helpers apart.
+namespace test_variance_reduction {
 namespace {
 
 using namespace ldbench::theory::test;
@@ -145,3 +147,4 @@ TEST(VrErrors, InvalidArguments) {
 }
 
 }  // namespace
+}  // namespace test_variance_reduction

@@ -32,6 +32,7 @@
 #include "verify/tests/verify_test_support.hpp"
 #include "lib/linalg/dense.hpp"
 
+namespace test_estimators {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 namespace est = ldbench::verify::estimators;
@@ -462,3 +463,4 @@ TEST(KlEstimatorRegistry, EstimateKlDispatches) {
 }
 
 }  // namespace
+}  // namespace test_estimators

@@ -10,6 +10,7 @@
 #include "theory/tests/test_common.hpp"
 #include "verify/estimators/registry.hpp"
 
+namespace test_registry {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 using namespace ldbench::verify::estimators;
@@ -176,3 +177,4 @@ TEST(EstimatorRegistry, FisherGridTakesTheDensityAsWeights) {
 }
 
 }  // namespace
+}  // namespace test_registry

@@ -26,6 +26,7 @@
 #include "verify/stats/confidence.hpp"
 #include "verify/tests/verify_test_support.hpp"
 
+namespace test_stats_checks {  // named per file: a unity build keeps the files' helpers apart
 namespace {
 
 namespace stats = ldbench::verify::stats;
@@ -623,3 +624,4 @@ TEST(FitDecayRate, RejectsNonPositiveValues) {
 }
 
 }  // namespace
+}  // namespace test_stats_checks
