@@ -90,6 +90,7 @@
 #include "theory/mean_field.hpp"
 #include "verify/checks/checks.hpp"
 #include "verify/stats/confidence.hpp"
+#include "verify/stats/power_fit.hpp"
 
 namespace ldbench::experiments::drivers {
 
@@ -154,49 +155,19 @@ json interval_json(const verify::stats::Interval& iv) {
   return {{"mean", iv.mean}, {"ci", {iv.lo, iv.hi}}, {"sd", iv.sd}, {"n", iv.n}};
 }
 
-// Weighted power fit log y = c + p log x over replica means of the columns of e (R x J, means > 0), with
-// the delta-method interval over replicas (as langevin.cpp's stationary-bias order fit).
-struct PowerFit {
-  std::vector<double> mean, se;
-  double p = kNaN, c = kNaN, se_p = kNaN, lo = kNaN, hi = kNaN, tq = kNaN;
+// Weighted power fit log y = c + p log x over replica means of the columns of e (R x J), with the
+// delta-method interval over replicas (verify/stats/power_fit.hpp); `problem` says why there is no fit.
+struct PowerFit : verify::stats::ReplicaPowerFit {
   std::string problem;
 };
 
 PowerFit fit_power(const Eigen::MatrixXd& e, const std::vector<double>& x, double alpha) {
-  const long R = e.rows(), J = e.cols();
-  PowerFit f;
-  for (long j = 0; j < J; ++j) {
-    const double m = e.col(j).mean();
-    const double var = (e.col(j).array() - m).square().sum() / static_cast<double>(R - 1);
-    f.mean.push_back(m);
-    f.se.push_back(std::sqrt(var / static_cast<double>(R)));
-    if (!(m > 0) && f.problem.empty())
-      f.problem = "-bias at N = " + fmt(x[static_cast<std::size_t>(j)]) + " is " + fmt(m) + " (standard error " + fmt(f.se.back()) +
-                  "): not positive, no log-log fit";
-  }
-  if (!f.problem.empty()) return f;
-  Eigen::MatrixXd X(J, 2);
-  Eigen::VectorXd y(J), w(J);
-  for (long j = 0; j < J; ++j) {
+  PowerFit f{verify::stats::fit_power_over_replicas(e, x, alpha), {}};
+  if (const long j = f.first_nonpositive; j >= 0) {
     const auto jj = static_cast<std::size_t>(j);
-    X(j, 0) = 1.0;
-    X(j, 1) = std::log(x[jj]);
-    y(j) = std::log(f.mean[jj]);
-    const double rel = f.se[jj] / f.mean[jj];
-    w(j) = rel > 0 ? 1.0 / (rel * rel) : 1e300;
+    f.problem = "-bias at N = " + fmt(x[jj]) + " is " + fmt(f.mean[jj]) + " (standard error " + fmt(f.se[jj]) +
+                "): not positive, no log-log fit";
   }
-  const Eigen::MatrixXd XtW = X.transpose() * w.asDiagonal();
-  const Eigen::MatrixXd Aw = lib::linalg::symmetric_solve(XtW * X, XtW);
-  const Eigen::VectorXd beta = Aw * y;
-  f.c = beta(0);
-  f.p = beta(1);
-  Eigen::VectorXd z = Eigen::VectorXd::Zero(R);
-  for (long j = 0; j < J; ++j) z += Aw(1, j) / f.mean[static_cast<std::size_t>(j)] * e.col(j);
-  const double zm = z.mean();
-  f.se_p = std::sqrt((z.array() - zm).square().sum() / static_cast<double>(R - 1)) / std::sqrt(static_cast<double>(R));
-  f.tq = verify::stats::t_quantile(1.0 - alpha / 2.0, static_cast<int>(R - 1));
-  f.lo = f.p - f.tq * f.se_p;
-  f.hi = f.p + f.tq * f.se_p;
   return f;
 }
 

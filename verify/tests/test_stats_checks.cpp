@@ -24,6 +24,7 @@
 #include "theory/ula_gaussian.hpp"
 #include "verify/checks/checks.hpp"
 #include "verify/stats/confidence.hpp"
+#include "verify/stats/power_fit.hpp"
 #include "verify/tests/verify_test_support.hpp"
 
 namespace test_stats_checks {  // named per file: a unity build keeps the files' helpers apart
@@ -621,6 +622,32 @@ TEST(FitDecayRate, RejectsNonPositiveValues) {
     EXPECT_TRUE(throws_invalid_argument_naming([&] { checks::fit_decay_rate(t, {1.0, 0.5, bad, 0.1}); },
                                                "non-positive"))
         << bad;
+}
+
+// The replica power fit recovers a known order with an interval that covers it, and its interval
+// excludes a wrong order (the check built on it can fail); a non-positive mean stops the fit.
+TEST(ReplicaPowerFit, RecoversTheOrderAndRejectsAWrongOne) {
+  const std::vector<double> x = {0.04, 0.02, 0.01, 0.005};
+  const int R = 40;
+  std::mt19937_64 gen(7);
+  std::normal_distribution<double> noise(0.0, 0.05);
+  Eigen::MatrixXd e(R, 4);
+  for (int r = 0; r < R; ++r)
+    for (int j = 0; j < 4; ++j) e(r, j) = 3.0 * x[static_cast<std::size_t>(j)] * (1.0 + noise(gen));  // order 1
+  const auto f = ldbench::verify::stats::fit_power_over_replicas(e, x, 1e-3);
+  ASSERT_EQ(f.first_nonpositive, -1);
+  EXPECT_LE(f.lo, 1.0);
+  EXPECT_GE(f.hi, 1.0);
+  EXPECT_LT(f.hi - f.lo, 0.2);
+  EXPECT_NEAR(std::exp(f.c), 3.0, 0.3);
+  EXPECT_TRUE(f.hi < 2.0 || f.lo > 2.0) << "an interval that contains order 2 cannot reject it";
+  e.col(2).setConstant(-1.0);
+  const auto g = ldbench::verify::stats::fit_power_over_replicas(e, x, 1e-3);
+  EXPECT_EQ(g.first_nonpositive, 2);
+  EXPECT_TRUE(std::isnan(g.p));
+  EXPECT_EQ(g.mean.size(), 4u);
+  EXPECT_THROW((void)ldbench::verify::stats::fit_power_over_replicas(e.topRows(1), x, 1e-3), std::invalid_argument);
+  EXPECT_THROW((void)ldbench::verify::stats::fit_power_over_replicas(e, {1, 2}, 1e-3), std::invalid_argument);
 }
 
 }  // namespace
