@@ -1,9 +1,12 @@
 #include "experiments/drivers/common.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <exception>
 #include <sstream>
 #include <vector>
 
+#include "lib/parallel.hpp"
 #include "verify/stats/confidence.hpp"
 
 namespace ldbench::experiments::drivers {
@@ -36,6 +39,27 @@ void append_replica_band(const Eigen::MatrixXd& m, double alpha, reports::Series
     s.lo.push_back(iv.lo);
     s.hi.push_back(iv.hi);
   }
+}
+
+std::string run_tasks(int n, int threads, const std::function<std::string(int)>& task, const std::function<void()>& done) {
+  std::vector<std::string> msg(static_cast<std::size_t>(n));
+  std::vector<std::exception_ptr> err(static_cast<std::size_t>(n));
+  const int nt = std::max(1, std::min(lib::resolve_threads(threads), n));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1)
+  for (int i = 0; i < n; ++i) {
+    try {
+      msg[static_cast<std::size_t>(i)] = task(i);
+    } catch (...) {
+      err[static_cast<std::size_t>(i)] = std::current_exception();
+    }
+#pragma omp critical(ldbench_driver_progress)
+    if (done) done();
+  }
+  for (const auto& e : err)
+    if (e) std::rethrow_exception(e);
+  for (const auto& m : msg)
+    if (!m.empty()) return m;
+  return "";
 }
 
 }  // namespace ldbench::experiments::drivers

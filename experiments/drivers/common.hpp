@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -23,5 +24,12 @@ reports::Experiment base_experiment(const SpecHeader& h, const nlohmann::json& e
 // Per column j of m (replicas x points): the replica mean of m(:, j) (or of |m(:, j)| when
 // `absolute`) with its two-sided Student-t band at level alpha, appended to s.y, s.lo, s.hi.
 void append_replica_band(const Eigen::MatrixXd& m, double alpha, reports::Series& s, bool absolute = false);
+
+// Runs task(0..n-1), OpenMP over tasks (dynamic, one task per thread at a time; each task runs its
+// sampler on one thread, so there is no per-step barrier). Every task must be a pure function of its
+// index writing only its own slots: then results do not depend on the thread count. A task returns ""
+// or a divergence message; the message of the lowest index is returned. Other exceptions are
+// rethrown (lowest index first) after the loop. `done` (optional) is called after each task, serially.
+std::string run_tasks(int n, int threads, const std::function<std::string(int)>& task, const std::function<void()>& done);
 
 }  // namespace ldbench::experiments::drivers

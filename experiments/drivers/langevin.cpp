@@ -274,30 +274,6 @@ double fit_slope(const std::vector<double>& etas, const std::vector<double>& y) 
   return verify::stats::fit_line(lx, ly).slope;
 }
 
-// Runs task(0..n-1), OpenMP over tasks (each task runs its sampler on one thread: no per-step
-// barrier). Every task is a pure function of its index and writes only its own slots, so results
-// do not depend on the thread count. A task returns "" or a divergence message; the message of the
-// lowest index is returned. Other exceptions are rethrown (lowest index first) after the loop.
-std::string run_tasks(int n, int threads, const std::function<std::string(int)>& task, const std::function<void()>& done) {
-  std::vector<std::string> msg(static_cast<std::size_t>(n));
-  std::vector<std::exception_ptr> err(static_cast<std::size_t>(n));
-  const int nt = std::max(1, std::min(lib::resolve_threads(threads), n));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1)
-  for (int i = 0; i < n; ++i) {
-    try {
-      msg[static_cast<std::size_t>(i)] = task(i);
-    } catch (...) {
-      err[static_cast<std::size_t>(i)] = std::current_exception();
-    }
-#pragma omp critical(ldbench_langevin_progress)
-    if (done) done();
-  }
-  for (const auto& e : err)
-    if (e) std::rethrow_exception(e);
-  for (const auto& m : msg)
-    if (!m.empty()) return m;
-  return "";
-}
 
 // SamplerSummary::brief() without the wall time (report text must not depend on timing).
 std::string sampler_line(const lv::SamplerSummary& m) {

@@ -111,28 +111,6 @@ double z_of_p(double p) {
 
 std::vector<double> to_vec(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
 
-// Runs task(0..n-1) with OpenMP (one task per thread at a time); returns the divergence message of the
-// lowest index ("" if none); other exceptions are rethrown after the loop.
-std::string run_tasks(int n, int threads, const std::function<std::string(int)>& task, const std::function<void()>& done) {
-  std::vector<std::string> msg(static_cast<std::size_t>(n));
-  std::vector<std::exception_ptr> err(static_cast<std::size_t>(n));
-  const int nt = std::max(1, std::min(lib::resolve_threads(threads), n));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1)
-  for (int i = 0; i < n; ++i) {
-    try {
-      msg[static_cast<std::size_t>(i)] = task(i);
-    } catch (...) {
-      err[static_cast<std::size_t>(i)] = std::current_exception();
-    }
-#pragma omp critical(ldbench_mfld_progress)
-    if (done) done();
-  }
-  for (const auto& e : err)
-    if (e) std::rethrow_exception(e);
-  for (const auto& m : msg)
-    if (!m.empty()) return m;
-  return "";
-}
 
 verify::CheckResult failed_check(const std::string& id, verify::CheckKind kind, const std::string& claim, const std::string& quantity,
                                  double bound, double alpha, int R, const std::string& why) {
