@@ -16,9 +16,13 @@
 #include "experiments/calculator.hpp"
 #include "experiments/drivers/drivers.hpp"
 #include "experiments/estimator_io.hpp"
+#include "experiments/mutants.hpp"
+#include "experiments/calibration.hpp"
 #include "experiments/catalogues.hpp"
+#include "experiments/checkpoint.hpp"
 #include "experiments/plugin_loader.hpp"
 #include "experiments/suite.hpp"
+#include "lib/core/communicator.hpp"
 #include "lib/parallel.hpp"
 #include "reports/writer.hpp"
 
@@ -92,31 +96,78 @@ struct RunArgs {
   int threads = 0;
   std::string out;
   std::vector<std::string> specs;
+  bool mutants = false;  // verify --mutants: add the kill matrix of the mutant catalogue
+  std::string resume;    // verify --resume DIR: continue the interrupted run writing DIR
+  int calibrate = 0;     // verify --calibrate K: rerun every check with K seeds
 };
 
-int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std::string& command) {
+int run_specs(std::vector<std::string> files, RunArgs a, std::string command) {
   experiments::KindRegistry reg;
   experiments::register_builtin_kinds(reg);
+  // A resumed run takes everything but the thread count from the interrupted run's state
+  // (experiments/checkpoint.hpp).
+  std::vector<std::string> shown;
+  fs::path out = a.out;
+  const bool resuming = !a.resume.empty();
+  if (resuming) {
+    out = a.resume;
+    const experiments::RunState st = experiments::read_progress(out);
+    files = st.files;
+    shown = st.shown;
+    a.profile = st.profile;
+    a.seed = st.seed ? static_cast<long long>(*st.seed) : -1;
+    a.mutants = st.mutants;
+    a.calibrate = st.calibrate;
+    command = st.command;
+  } else {
+    for (const auto& f : files) shown.push_back(display_path(f));
+  }
   experiments::SuiteOptions opt;
   opt.profile = a.profile;
   if (a.seed >= 0) opt.seed = static_cast<std::uint32_t>(a.seed);
   opt.threads = a.threads;
-  std::vector<std::string> shown;
-  for (const auto& f : files) shown.push_back(display_path(f));
   // Validate everything (specs and the output folder) before running anything.
   const auto prepared = experiments::load_specs(reg, files, opt, shown);
-  const bool default_out = a.out.empty();
-  fs::path out = a.out;
-  if (default_out) {
-    const fs::path runs = fs::path(home()) / "reports" / "runs";
-    const std::string stem = reports::utc_now("%Y%m%dT%H%M%SZ") + "-" + a.profile;
-    out = runs / stem;
-    for (int i = 2; fs::exists(out); ++i) out = runs / (stem + "-" + std::to_string(i));
-  } else if (fs::exists(out)) {
-    throw experiments::SpecError(out.string() + ": --out: the folder already exists; choose a new folder or remove it");
+  const fs::path runs = fs::path(home()) / "reports" / "runs";
+  experiments::RunState state;
+  if (resuming) {
+    opt.finished = experiments::finished_experiments(out, prepared.size());
+  } else {
+    if (a.out.empty()) {
+      const std::string stem = reports::utc_now("%Y%m%dT%H%M%SZ") + "-" + a.profile;
+      out = runs / stem;
+      for (int i = 2; fs::exists(out) || fs::exists(experiments::progress_dir(out)); ++i) out = runs / (stem + "-" + std::to_string(i));
+    } else if (fs::exists(out)) {
+      throw experiments::SpecError(out.string() + ": --out: the folder already exists; choose a new folder or remove it");
+    } else if (fs::exists(experiments::progress_dir(out))) {
+      throw experiments::SpecError(out.string() + ": --out: an interrupted run of this folder is pending; continue it with ldbench verify --resume " +
+                                   out.string() + ", or remove " + experiments::progress_dir(out).string());
+    }
+    state.command = command;
+    state.profile = a.profile;
+    state.seed = opt.seed;
+    state.mutants = a.mutants;
+    state.calibrate = a.calibrate;
+    state.shown = shown;
+    for (const auto& f : files) {
+      state.files.push_back(fs::absolute(f).string());
+      state.digests.push_back(experiments::spec_digest(f));
+    }
   }
+  const bool default_out = fs::weakly_canonical(out).parent_path() == fs::weakly_canonical(runs);
 
-  const bool tty = ::isatty(2);
+  // MPI (lib::core::MpiSession in main): every rank has validated the same specs and folder; none goes on (and
+  // rank 0 creates the folder) before all have. Only rank 0 shows progress, writes and prints.
+  const lib::core::Communicator& world = lib::core::world();
+  world.barrier();
+  const bool root = world.rank() == 0;
+  const bool tty = root && ::isatty(2);
+  if (root) {
+    // Progress is saved after every experiment, so a killed run can be resumed (rank 0 only).
+    if (!resuming) experiments::begin_progress(out, state);
+    opt.on_done = [&](int i, const reports::Experiment& e) { experiments::save_experiment(out, i, e); };
+    if (tty) std::fprintf(stderr, "ldbench: writing %s (if interrupted: ldbench verify --resume %s)\n", out.c_str(), out.c_str());
+  }
   const auto t0 = std::chrono::steady_clock::now();
   if (tty)
     opt.progress = [&](int i, int k, const std::string& name, int done, int total) {
@@ -127,13 +178,41 @@ int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std
       std::fflush(stderr);
     };
   reports::Report rep = experiments::run_suite(prepared, opt);
+  if (a.mutants) {
+    std::function<void(int, int, const std::string&)> progress;
+    if (tty)
+      progress = [&](int done, int total, const std::string& what) {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr, "\r\033[K[mutant %d/%d] %s  elapsed %.0fs", done + 1, total, what.c_str(), el);
+        std::fflush(stderr);
+      };
+    experiments::SuiteOptions quiet = opt;
+    quiet.progress = nullptr;
+    rep.kill_matrix = experiments::run_kill_matrix(reg, files, shown, quiet, progress);
+  }
+  if (a.calibrate > 0) {
+    std::function<void(int, int)> progress;
+    if (tty)
+      progress = [&](int done, int total) {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr, "\r\033[K[calibration seed %d/%d]  elapsed %.0fs", done + 1, total, el);
+        std::fflush(stderr);
+      };
+    experiments::SuiteOptions quiet = opt;
+    quiet.progress = nullptr;
+    rep.calibration = experiments::run_calibration(reg, files, shown, quiet, a.calibrate, opt.seed.value_or(1), 0.05, progress);
+  }
   if (tty) std::fprintf(stderr, "\r\033[K");
+  // Ranks > 0 exit 0: the job's exit code is rank 0's (mpirun aborts the job as soon as a rank exits non-zero,
+  // which could cut rank 0's report short).
+  if (!root) return 0;
   rep.command = command;
   rep.build = build_info();
   rep.run.threads = lib::resolve_threads(a.threads);
   rep.run.started_utc = reports::utc_now("%Y-%m-%dT%H:%M:%SZ");
   rep.run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   reports::write_report_dir(rep, out);
+  experiments::end_progress(out);
   if (default_out) reports::update_symlink(fs::path(home()) / "reports" / "latest", fs::path("runs") / out.filename());
 
   for (const auto& e : rep.experiments) {
@@ -144,6 +223,23 @@ int run_specs(const std::vector<std::string>& files, const RunArgs& a, const std
     for (const auto& c : e.checks)
       std::cout << (c.passed ? "PASS  " : "FAIL  ") << e.name << " / " << c.id << ": measured " << c.measured
                 << " [" << c.measured_lo << ", " << c.measured_hi << "], bound " << c.bound << "\n";
+  }
+  if (rep.kill_matrix) {
+    for (const auto& m : rep.kill_matrix->mutants) {
+      std::cout << (m.killed() ? "KILLED   " : "SURVIVED ") << m.id << " (" << m.applied << " specs)";
+      if (m.killed()) std::cout << ": " << m.killed_by.front() << (m.killed_by.size() > 1 ? " and " + std::to_string(m.killed_by.size() - 1) + " more" : "");
+      std::cout << "\n";
+    }
+    std::cout << rep.kill_matrix->mutants.size() - static_cast<std::size_t>(rep.kill_matrix->survivors()) << " mutants killed, "
+              << rep.kill_matrix->survivors() << " survived\n";
+  }
+  if (rep.calibration) {
+    for (const auto& r : rep.calibration->rows)
+      if (!r.consistent || r.failures > 0)
+        std::cout << (r.consistent ? "CALIBRATED   " : "INCONSISTENT ") << r.experiment << " / " << r.check << ": " << r.failures << " of "
+                  << r.runs << " seeds failed, declared alpha " << r.alpha << ", p-value " << r.p_value << "\n";
+    std::cout << "calibration over " << rep.calibration->seeds << " seeds: " << rep.calibration->rows.size() << " checks, "
+              << rep.calibration->inconsistent() << " inconsistent with their alpha\n";
   }
   std::cout << rep.checks_total() - rep.checks_failed() << " passed, " << rep.checks_failed() << " failed"
             << " (" << rep.experiments.size() << " experiments, " << std::fixed << std::setprecision(1)
@@ -350,6 +446,16 @@ static std::string one_line(std::string m) {
 }
 
 int main(int argc, char** argv) {
+  // Under mpirun (builds with MPI): MPI_Init/Finalize and MPI_COMM_WORLD as lib::core::world() (MFLD particles are
+  // split over the ranks); ranks > 0 print nothing but errors, rank 0 writes and prints the results.
+  const lib::core::MpiSession mpi(&argc, &argv);
+  if (lib::core::world().rank() != 0 && !std::freopen("/dev/null", "w", stdout)) return 2;
+  if (!lib::core::mpi_built() && lib::core::launched_ranks() > 1) {
+    std::cerr << "error: mpirun: this ldbench was built without MPI, so its " << lib::core::launched_ranks()
+              << " copies would each run everything and write the same report; install libopenmpi-dev and rebuild (Meson "
+                 "feature mpi), or run it without mpirun\n";
+    return 2;
+  }
   CLI::App app{"ldbench: Langevin dynamics algorithms verified against their theorems"};
   app.set_version_flag("--version", std::string("ldbench ") + LDBENCH_VERSION);
   app.require_subcommand(1);
@@ -375,6 +481,21 @@ int main(int argc, char** argv) {
   add_run_options(run, run_args);
   auto* verify = app.add_subcommand("verify", "Run the default verification suite (experiments/specs) and write a report");
   add_run_options(verify, verify_args);
+  verify->add_flag("--mutants", verify_args.mutants,
+                   "Also run every mutant of the catalogue against every spec that can select it and write the kill matrix "
+                   "(default profile quick); a surviving mutant fails the run");
+  verify->add_option("--resume", verify_args.resume,
+                     "Continue the interrupted run (ldbench run or verify) that was writing this report folder: finished "
+                     "experiments are kept, the rest run; the report equals an uninterrupted run's (timings aside)")
+      ->excludes("--out")
+      ->excludes("--profile")
+      ->excludes("--seed")
+      ->excludes("--mutants");
+  verify->add_option("--calibrate", verify_args.calibrate,
+                     "Also rerun every check with K seeds (--seed, default 1, and the next K - 1; default profile quick) and report "
+                     "each check's false-fail rate against its declared alpha; an inconsistent check fails the run")
+      ->check(CLI::Range(1, 100000))
+      ->excludes("--resume");
   auto* report = app.add_subcommand("report", "Re-render report.md and plots of a report folder from its report.json");
   report->add_option("dir", report_dir, "Report folder")->required()->check(CLI::ExistingDirectory);
 
@@ -430,8 +551,12 @@ int main(int argc, char** argv) {
       if (run_args.seed >= 0) cmd += " --seed " + std::to_string(run_args.seed);
       return run_specs(run_args.specs, run_args, cmd);
     }
+    if (*verify && !verify_args.resume.empty()) return run_specs({}, verify_args, "");
     if (*verify) {
-      std::string cmd = "ldbench verify --profile " + verify_args.profile;
+      if ((verify_args.mutants || verify_args.calibrate > 0) && verify->get_option("--profile")->count() == 0) verify_args.profile = "quick";
+      std::string cmd = std::string("ldbench verify") + (verify_args.mutants ? " --mutants" : "") +
+                        (verify_args.calibrate > 0 ? " --calibrate " + std::to_string(verify_args.calibrate) : "") + " --profile " +
+                        verify_args.profile;
       if (verify_args.seed >= 0) cmd += " --seed " + std::to_string(verify_args.seed);
       return run_specs(experiments::catalogue_files(experiments::catalogue_dir()), verify_args, cmd);
     }

@@ -6,6 +6,7 @@
 #include "experiments/calculator_internal.hpp"
 #include "theory/dual.hpp"
 #include "theory/mean_field.hpp"
+#include "theory/mean_field_nonlinear.hpp"
 
 namespace ldbench::experiments::calculator_detail {
 
@@ -171,6 +172,66 @@ void register_mean_field_entries(TheoryCalculator& calc) {
             kMfParticles, n_arg, [](const Node& a) {
               a.object_with({"model", "N"});
               return json(theory::quadratic_mf_n_particle_free_energy_gap(mf_model(a.at("model")), particles(a)));
+            }});
+
+  // Discrete-time MFLD on the quadratic model: the exact N-particle law after k steps of step eta.
+  const std::string law_json_note = "{mean: m_k, mean_mode_cov: V_k, deviation_cov: D_k, marginal_cov: V_k + (1 - 1/N) D_k, cross_cov: V_k - D_k/N}";
+  const std::string kMfldDiscrete = kMfParticles + " (exact discrete law of lib/mfld's full-gradient MFLD)";
+  auto law_json = [](const theory::MfldDiscreteLaw& l) {
+    return json{{"N", l.N},
+                {"mean", vector_json(l.mean)},
+                {"mean_mode_cov", matrix_json(l.mean_mode_cov)},
+                {"deviation_cov", matrix_json(l.deviation_cov)},
+                {"marginal_cov", matrix_json(l.marginal_cov)},
+                {"cross_cov", matrix_json(l.cross_cov)}};
+  };
+  auto step = [](const Node& a) { return pos(a, "eta"); };
+  calc.add({"mean_field.mfld_step_limit", "min(2/(c + 2 lambda1), 1/lambda1): discrete MFLD is stable iff 0 < eta < this",
+            kMfldDiscrete, kModelArg, [](const Node& a) {
+              a.object_with({"model"});
+              return json(theory::quadratic_mf_mfld_step_limit(mf_model(a.at("model"))));
+            }});
+  calc.add({"mean_field.mfld_law",
+            "after k steps from iid N(m0, S0): mean mode N(m_k, V_k), deviations P ⊗ D_k (rho = 1 - eta (c + 2 lambda1), "
+            "q = 1 - 2 eta lambda1); " + law_json_note,
+            kMfldDiscrete, n_arg + ", mu0: {mean, cov} (start), eta in (0, mfld_step_limit), k >= 0 (steps)",
+            [law_json, step](const Node& a) {
+              a.object_with({"model", "mu0", "N", "eta", "k"});
+              const auto k = static_cast<unsigned long long>(a.at("k").integer(0, 1000000000000LL));
+              return law_json(theory::quadratic_mf_mfld_law(mf_model(a.at("model")), gaussian(a.at("mu0")), particles(a), step(a), k));
+            }});
+  calc.add({"mean_field.mfld_stationary",
+            "k -> inf: V_inf = lambda2/(N (c + 2 lambda1)(1 - eta (c + 2 lambda1)/2)), D_inf = lambda2/(2 lambda1 (1 - eta lambda1)); " +
+                law_json_note,
+            kMfldDiscrete, n_arg + ", eta in (0, mfld_step_limit)", [law_json, step](const Node& a) {
+              a.object_with({"model", "N", "eta"});
+              return law_json(theory::quadratic_mf_mfld_stationary(mf_model(a.at("model")), particles(a), step(a)));
+            }});
+  calc.add({"mean_field.mfld_step_bias", "D_inf - a = lambda2 eta/(2 (1 - eta lambda1)) (N = inf variance bias of the step)",
+            kMfldDiscrete, kModelArg + ", eta in (0, mfld_step_limit)", [step](const Node& a) {
+              a.object_with({"model", "eta"});
+              return json(theory::quadratic_mf_mfld_step_bias(mf_model(a.at("model")), step(a)));
+            }});
+  calc.add({"mean_field.mfld_chaos_bias", "s_N(eta) - D_inf = V_inf - D_inf/N (exactly ∝ 1/N; per coordinate)", kMfldDiscrete,
+            n_arg + ", eta in (0, mfld_step_limit)", [step](const Node& a) {
+              a.object_with({"model", "N", "eta"});
+              return json(theory::quadratic_mf_mfld_chaos_bias(mf_model(a.at("model")), particles(a), step(a)));
+            }});
+
+  // Nonlinear objectives: LSI of the proximal Gibbs measure by Holley–Stroock (theory/mean_field_nonlinear.hpp).
+  const std::string kHsSource = "lecture notes, Bounded perturbation lemma (Holley-Stroock) and Log Sobolev for Lipschitz cont. obj; "
+                                "Holley & Stroock (1987); theory/mean_field_nonlinear.hpp";
+  calc.add({"mean_field.holley_stroock_lsi", "alpha = (2 lambda1/lambda2) exp(-osc/lambda2) (LSI of p_mu ∝ exp(-(g_mu + lambda1 ||w||²)/lambda2))",
+            kHsSource, "lambda1 > 0, lambda2 > 0, osc >= 0 (oscillation sup g_mu - inf g_mu of the bounded part)", [](const Node& a) {
+              a.object_with({"lambda1", "lambda2", "osc"});
+              return json(theory::mfld_holley_stroock_lsi(pos(a, "lambda1"), pos(a, "lambda2"), nonneg(a, "osc")));
+            }});
+  calc.add({"mean_field.single_index_tanh_uniform_oscillation",
+            "(2/n) Σ_j (1 + |y_j|) >= osc g_mu for every mu (single-index tanh model, squared loss)", kHsSource,
+            "y: [..] (the n targets)", [](const Node& a) {
+              a.object_with({"y"});
+              const auto y = a.at("y").numbers(1, kMaxLength, -kBig, kBig, false);
+              return json(theory::single_index_tanh_uniform_oscillation(y));
             }});
 
   // Uniform-in-N LSI and the SGD-MFLD / SVRG-MFLD prescriptions (hidden constants set to 1).

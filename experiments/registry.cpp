@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "experiments/drivers/drivers.hpp"
+#include "experiments/mutants.hpp"
 
 namespace ldbench::experiments {
 
@@ -23,6 +24,23 @@ std::vector<std::string> KindRegistry::names() const {
   return v;
 }
 
+void KindRegistry::add_mutant(MutantInfo m) {
+  if (m.id.empty()) throw std::invalid_argument("mutant: the id is empty");
+  if (find_mutant(m.id)) throw std::invalid_argument("mutant: '" + m.id + "' is already registered");
+  if (m.description.empty()) throw std::invalid_argument("mutant " + m.id + ": give a one-line description of the wrong formula");
+  if (m.uses.empty()) throw std::invalid_argument("mutant " + m.id + ": no uses; name at least one kind and the params patch selecting it");
+  for (const auto& u : m.uses)
+    if (!u.patch.is_object() || u.patch.empty())
+      throw std::invalid_argument("mutant " + m.id + ": the patch for kind " + u.kind + " must be a non-empty JSON object");
+  mutants_.push_back(std::move(m));
+}
+
+const MutantInfo* KindRegistry::find_mutant(const std::string& id) const {
+  for (const auto& m : mutants_)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
 void register_builtin_kinds(KindRegistry& r) {
   drivers::register_ou_kinds(r);
   drivers::register_estimator_kinds(r);
@@ -32,6 +50,8 @@ void register_builtin_kinds(KindRegistry& r) {
   drivers::register_nonconvex_kinds(r);
   drivers::register_complexity_kinds(r);
   drivers::register_mfld_kinds(r);
+  drivers::register_mfld_nonlinear_kinds(r);
+  register_builtin_mutants(r);
 }
 
 namespace {

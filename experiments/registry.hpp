@@ -41,6 +41,24 @@ struct Kind {
   std::function<Prepared(const ParsedSpec& spec, const std::map<std::string, double>& alpha)> prepare;
 };
 
+// A deliberately broken variant of an algorithm, an estimator or a bound (DESIGN.md §4 item 4), in
+// the catalogue that `ldbench verify --mutants` runs against every check (experiments/mutants.hpp).
+// The code of a mutant lives with what it breaks (lib/langevin Mutant, lib/mfld Mutant, lib/fp
+// FpMutant, ...) and a spec parameter selects it; the catalogue entry says which kinds can select it
+// and how: `uses` maps a kind to a JSON merge patch (RFC 7386) of a spec's params. A spec that
+// rejects the patch (e.g. a MALA-only mutant on a spec without MALA) is "not applicable"; every
+// mutant must be applicable to, and killed on, at least one spec of the catalogue.
+struct MutantInfo {
+  struct Use {
+    std::string kind;
+    nlohmann::json patch;  // merged into params and into every profile's params override
+  };
+  std::string id;           // unique, "<family>.<name>", e.g. "langevin.noise_sqrt_eta"
+  std::string family;       // what it breaks, e.g. "Langevin samplers (lib/langevin)"
+  std::string description;  // one line: the wrong formula
+  std::vector<Use> uses;
+};
+
 class KindRegistry {
  public:
   // Throws std::invalid_argument on a duplicate name.
@@ -48,10 +66,19 @@ class KindRegistry {
   const Kind* find(const std::string& name) const;
   std::vector<std::string> names() const;
 
+  // Throws std::invalid_argument on a duplicate id, an empty description or no uses. The kinds a
+  // mutant names are checked when the kill matrix runs (a plugin may register them later).
+  void add_mutant(MutantInfo m);
+  const MutantInfo* find_mutant(const std::string& id) const;
+  // In the order of registration.
+  const std::vector<MutantInfo>& mutants() const { return mutants_; }
+
  private:
   std::map<std::string, Kind> kinds_;
+  std::vector<MutantInfo> mutants_;
 };
 
+// The built-in kinds and the built-in mutant catalogue (experiments/mutants.cpp).
 void register_builtin_kinds(KindRegistry& r);
 
 // Validates a spec document end to end (top level, profile, kind, checks, params).

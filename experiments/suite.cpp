@@ -56,6 +56,10 @@ reports::Report run_suite(const std::vector<Prepared>& specs, const SuiteOptions
   const int k = static_cast<int>(specs.size());
   for (int i = 0; i < k; ++i) {
     const auto& p = specs[static_cast<std::size_t>(i)];
+    if (const auto it = opt.finished.find(i); it != opt.finished.end()) {
+      rep.experiments.push_back(it->second);
+      continue;
+    }
     RunContext ctx;
     ctx.threads = opt.threads;
     if (opt.progress) {
@@ -86,6 +90,7 @@ reports::Report run_suite(const std::vector<Prepared>& specs, const SuiteOptions
       e.replicas = p.header.replicas;
     }
     e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (opt.on_done) opt.on_done(i, e);
     rep.experiments.push_back(std::move(e));
   }
   return rep;

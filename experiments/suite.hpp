@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ struct SuiteOptions {
   int threads = 0;
   // Progress: (experiment index, experiments, name, replicas done, replicas total).
   std::function<void(int, int, const std::string&, int, int)> progress;
+  // Resuming (experiments/checkpoint.hpp): experiments already finished, by index, are reported as
+  // they are instead of being run again; on_done is called with every experiment run now.
+  std::map<int, reports::Experiment> finished;
+  std::function<void(int, const reports::Experiment&)> on_done;
 };
 
 // The shipped catalogue folder: $LDBENCH_HOME/experiments/specs, else the source tree's.

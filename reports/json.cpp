@@ -105,6 +105,89 @@ Plot plot_from(const json& j) {
   return p;
 }
 
+json kill_matrix_json(const KillMatrix& k) {
+  json mutants = json::array(), runs = json::array();
+  for (const auto& m : k.mutants)
+    mutants.push_back({{"id", m.id},
+                       {"family", m.family},
+                       {"description", m.description},
+                       {"applied", m.applied},
+                       {"killed", m.killed()},
+                       {"killed_by", m.killed_by}});
+  for (const auto& r : k.runs) {
+    json checks = json::array();
+    for (const auto& c : r.checks) checks.push_back(check_json(c));
+    runs.push_back({{"mutant", r.mutant},
+                    {"experiment", r.experiment},
+                    {"patch", r.patch},
+                    {"outcome", r.outcome},
+                    {"note", r.note},
+                    {"checks", checks},
+                    {"timing", {{"seconds", num(r.seconds)}}}});
+  }
+  return {{"survivors", k.survivors()}, {"mutants", mutants}, {"runs", runs}};
+}
+
+KillMatrix kill_matrix_from(const json& j) {
+  KillMatrix k;
+  for (const auto& m : j.at("mutants")) {
+    MutantEntry e;
+    e.id = m.at("id").get<std::string>();
+    e.family = m.at("family").get<std::string>();
+    e.description = m.at("description").get<std::string>();
+    e.applied = m.at("applied").get<int>();
+    e.killed_by = m.at("killed_by").get<std::vector<std::string>>();
+    k.mutants.push_back(std::move(e));
+  }
+  for (const auto& r : j.at("runs")) {
+    MutantRun x;
+    x.mutant = r.at("mutant").get<std::string>();
+    x.experiment = r.at("experiment").get<std::string>();
+    x.patch = r.at("patch");
+    x.outcome = r.at("outcome").get<std::string>();
+    x.note = r.at("note").get<std::string>();
+    for (const auto& c : r.at("checks")) x.checks.push_back(check_from(c));
+    x.seconds = num_from(r.at("timing").at("seconds"));
+    k.runs.push_back(std::move(x));
+  }
+  return k;
+}
+
+json calibration_json(const Calibration& c) {
+  json rows = json::array();
+  for (const auto& r : c.rows)
+    rows.push_back({{"experiment", r.experiment},
+                    {"check", r.check},
+                    {"alpha", num(r.alpha)},
+                    {"runs", r.runs},
+                    {"failures", r.failures},
+                    {"rate_ci", {num(r.rate_lo), num(r.rate_hi)}},
+                    {"p_value", num(r.p_value)},
+                    {"consistent", r.consistent}});
+  return {{"seeds", c.seeds}, {"first_seed", c.first_seed}, {"level", num(c.level)}, {"inconsistent", c.inconsistent()}, {"rows", rows}};
+}
+
+Calibration calibration_from(const json& j) {
+  Calibration c;
+  c.seeds = j.at("seeds").get<int>();
+  c.first_seed = j.at("first_seed").get<std::uint32_t>();
+  c.level = num_from(j.at("level"));
+  for (const auto& r : j.at("rows")) {
+    CalibrationRow x;
+    x.experiment = r.at("experiment").get<std::string>();
+    x.check = r.at("check").get<std::string>();
+    x.alpha = num_from(r.at("alpha"));
+    x.runs = r.at("runs").get<int>();
+    x.failures = r.at("failures").get<int>();
+    x.rate_lo = num_from(r.at("rate_ci").at(0));
+    x.rate_hi = num_from(r.at("rate_ci").at(1));
+    x.p_value = num_from(r.at("p_value"));
+    x.consistent = r.at("consistent").get<bool>();
+    c.rows.push_back(std::move(x));
+  }
+  return c;
+}
+
 }  // namespace
 
 json to_json(const Report& r) {
@@ -148,7 +231,9 @@ json to_json(const Report& r) {
             {"git_commit", r.build.git_commit}}},
           {"run_environment",
            {{"threads", r.run.threads}, {"started_utc", r.run.started_utc}, {"wall_seconds", num(r.run.wall_seconds)}}},
-          {"experiments", exps}};
+          {"experiments", exps},
+          {"kill_matrix", r.kill_matrix ? kill_matrix_json(*r.kill_matrix) : json(nullptr)},
+          {"calibration", r.calibration ? calibration_json(*r.calibration) : json(nullptr)}};
 }
 
 Report report_from_json(const json& j) {
@@ -185,6 +270,8 @@ Report report_from_json(const json& j) {
       x.seconds = num_from(e.at("timing").at("seconds"));
       r.experiments.push_back(std::move(x));
     }
+    if (j.contains("kill_matrix") && !j.at("kill_matrix").is_null()) r.kill_matrix = kill_matrix_from(j.at("kill_matrix"));
+    if (j.contains("calibration") && !j.at("calibration").is_null()) r.calibration = calibration_from(j.at("calibration"));
     return r;
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("report.json is malformed: ") + e.what());
@@ -195,6 +282,8 @@ json deterministic_part(json j) {
   j.erase("run_environment");
   if (j.contains("experiments"))
     for (auto& e : j["experiments"]) e.erase("timing");
+  if (j.contains("kill_matrix") && j["kill_matrix"].is_object() && j["kill_matrix"].contains("runs"))
+    for (auto& r : j["kill_matrix"]["runs"]) r.erase("timing");
   return j;
 }
 

@@ -214,6 +214,71 @@ void experiment_section(std::ostringstream& md, const Experiment& e, const std::
   }
 }
 
+// The kill matrix: one summary row per mutant, then per experiment a table of mutants x checks where
+// "caught" marks a check the mutated run failed.
+void kill_matrix_section(std::ostringstream& md, const KillMatrix& k) {
+  md << "## Mutant kill matrix\n\n"
+     << k.mutants.size() << " mutants of the catalogue, " << k.runs.size() << " (mutant, spec) pairs; **"
+     << k.survivors() << (k.survivors() == 1 ? " survivor" : " survivors")
+     << "** (a survivor fails the run). A mutant is killed when a check fails on a spec that selects it, or when "
+        "the run stops with a detected numerical error.\n\n";
+  md << header({"mutant", "family", "wrong formula", "specs", "killed by"});
+  for (const auto& m : k.mutants) {
+    std::string by;
+    for (std::size_t i = 0; i < m.killed_by.size(); ++i) by += (i ? ", " : "") + code(m.killed_by[i]);
+    md << row({code(m.id), text(m.family), text(m.description), std::to_string(m.applied), m.killed() ? by : "**SURVIVED**"});
+  }
+  md << "\n";
+  std::vector<std::string> exps;
+  for (const auto& r : k.runs)
+    if (std::find(exps.begin(), exps.end(), r.experiment) == exps.end()) exps.push_back(r.experiment);
+  for (const auto& e : exps) {
+    std::vector<std::string> ids;
+    for (const auto& r : k.runs)
+      if (r.experiment == e)
+        for (const auto& c : r.checks)
+          if (std::find(ids.begin(), ids.end(), c.id) == ids.end()) ids.push_back(c.id);
+    md << "### " << text(e) << "\n\n";
+    std::vector<std::string> head = {"mutant"};
+    for (const auto& id : ids) head.push_back(code(id));
+    head.push_back("outcome");
+    md << header(head);
+    for (const auto& r : k.runs) {
+      if (r.experiment != e) continue;
+      std::vector<std::string> cells = {code(r.mutant)};
+      for (const auto& id : ids) {
+        const auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const verify::CheckResult& c) { return c.id == id; });
+        cells.push_back(it == r.checks.end() ? "" : it->passed ? "·" : "**caught** " + sig4(it->measured));
+      }
+      std::string outcome = r.outcome == "killed" ? "killed" : r.outcome == "survived" ? "**survived**" : r.outcome;
+      if (!r.note.empty()) outcome += ": " + text(r.note);
+      cells.push_back(outcome);
+      md << row(cells);
+    }
+    md << "\n";
+  }
+}
+
+void calibration_section(std::ostringstream& md, const Calibration& c) {
+  md << "## Seed calibration\n\n"
+     << "Every check rerun with " << c.seeds << " seeds (" << c.first_seed << " to " << c.first_seed + static_cast<std::uint32_t>(c.seeds) - 1
+     << ", overriding every spec's seed) on correct code, so every failure is a false fail. A row is consistent when "
+        "P(X >= failures) for X ~ Binomial(runs, alpha) is at least "
+     << sig4(c.level) << "/" << c.rows.size() << " (Bonferroni over the rows). Power: a check failing with probability r "
+        "shows a failure in " << c.seeds << " runs with probability 1 - (1 - r)^" << c.seeds << " (even odds at r = "
+     << sig4(1 - std::pow(0.5, 1.0 / std::max(c.seeds, 1))) << "), and a single failure makes a row inconsistent when its alpha is below "
+     << sig4(1 - std::pow(1 - c.level / static_cast<double>(std::max<std::size_t>(c.rows.size(), 1)), 1.0 / std::max(c.seeds, 1)))
+     << ". Alphas of order 1e-6 are not resolved: this guards against gross miscalibration (a wrong interval, a check that "
+        "fails by chance far more often than it declares). **"
+     << c.inconsistent() << " inconsistent**.\n\n";
+  md << header({"experiment", "check", "declared alpha", "runs", "false fails", "rate (Clopper–Pearson " + sig4(100 * (1 - c.level)) + "%)",
+                "p-value", "decision"});
+  for (const auto& r : c.rows)
+    md << row({text(r.experiment), code(r.check), sig4(r.alpha), std::to_string(r.runs), std::to_string(r.failures),
+               interval(r.rate_lo, r.rate_hi), sig4(r.p_value), r.consistent ? "consistent" : "**INCONSISTENT**"});
+  md << "\n";
+}
+
 }  // namespace
 
 std::string to_markdown(const Report& r, const std::vector<PlotFile>& plots) {
@@ -224,6 +289,12 @@ std::string to_markdown(const Report& r, const std::vector<PlotFile>& plots) {
   if (r.seed_override) line += " · seed override " + std::to_string(*r.seed_override);
   line += std::string(" · ") + (r.passed() ? "**PASS**" : "**FAIL**");
   line += " · " + std::to_string(r.checks_total()) + " checks / " + std::to_string(r.checks_failed()) + " failed";
+  if (r.kill_matrix)
+    line += " · " + std::to_string(r.kill_matrix->mutants.size()) + " mutants / " + std::to_string(r.kill_matrix->survivors()) +
+            " survived";
+  if (r.calibration)
+    line += " · calibration over " + std::to_string(r.calibration->seeds) + " seeds: " + std::to_string(r.calibration->inconsistent()) +
+            " inconsistent";
   if (const int err = experiments_errored(r); err > 0)
     line += " · " + std::to_string(err) + (err == 1 ? " experiment" : " experiments") + " in error";
   line += " · total alpha " + sig4(r.alpha_total()) + " (family-wise false-fail budget)";
@@ -231,6 +302,8 @@ std::string to_markdown(const Report& r, const std::vector<PlotFile>& plots) {
   md << line << "\n\n";
 
   summary(md, r);
+  if (r.kill_matrix) kill_matrix_section(md, *r.kill_matrix);
+  if (r.calibration) calibration_section(md, *r.calibration);
 
   md << "## How to reproduce\n\n" << block(r.command, "sh") << "\n";
 

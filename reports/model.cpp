@@ -29,10 +29,23 @@ bool Experiment::passed() const {
   return true;
 }
 
+int KillMatrix::survivors() const {
+  int n = 0;
+  for (const auto& m : mutants) n += m.killed() ? 0 : 1;
+  return n;
+}
+
+int Calibration::inconsistent() const {
+  int n = 0;
+  for (const auto& r : rows) n += r.consistent ? 0 : 1;
+  return n;
+}
+
 bool Report::passed() const {
   for (const auto& e : experiments)
     if (!e.passed()) return false;
-  return true;
+  if (calibration && calibration->inconsistent() > 0) return false;
+  return !kill_matrix || kill_matrix->survivors() == 0;
 }
 
 int Report::checks_total() const {

@@ -54,6 +54,56 @@ struct Experiment {
   bool passed() const;
 };
 
+// The kill matrix of `ldbench verify --mutants` (DESIGN.md §4 item 4): every mutant of the catalogue
+// run against every spec whose kind can select it, and which checks caught it. A mutant is killed
+// when at least one of its runs fails a check or ends in a detected numerical error; a mutant that no
+// run kills is a survivor, and a survivor fails the report.
+struct MutantRun {
+  std::string mutant;        // catalogue id
+  std::string experiment;    // spec name
+  nlohmann::json patch;      // the params merge patch that selected the mutant
+  std::string outcome;       // "killed", "error" (killed by a detected numerical error), "survived", "not_applicable"
+  std::string note;          // the error, or why the spec cannot select the mutant
+  std::vector<verify::CheckResult> checks;  // the mutated run's checks (empty unless it ran)
+  double seconds = 0;                       // timing
+  bool killed() const { return outcome == "killed" || outcome == "error"; }
+};
+
+struct MutantEntry {
+  std::string id, family, description;
+  std::vector<std::string> killed_by;  // "<experiment>/<check>" (or "<experiment>/error")
+  int applied = 0;                     // runs where a spec could select it
+  bool killed() const { return !killed_by.empty(); }
+};
+
+struct KillMatrix {
+  std::vector<MutantEntry> mutants;
+  std::vector<MutantRun> runs;
+  int survivors() const;
+};
+
+// The seed calibration of `ldbench verify --calibrate K` (DESIGN.md §4): every check of the catalogue
+// rerun with K seeds; its observed false-fail rate against the declared alpha. All runs are of
+// correct code, so every failure is a false fail. A row is consistent when the binomial p-value
+// P(X >= failures | K, alpha) is at least level / rows (Bonferroni over rows); a deterministic
+// check (alpha 0) and an experiment that ends in error (row check "(error)") must never fail.
+struct CalibrationRow {
+  std::string experiment, check;
+  double alpha = 0;  // declared false-fail budget (0: deterministic)
+  int runs = 0, failures = 0;
+  double rate_lo = 0, rate_hi = 0;  // Clopper–Pearson interval of level 1 - level
+  double p_value = 1;               // P(X >= failures) for X ~ Binomial(runs, alpha)
+  bool consistent = true;
+};
+
+struct Calibration {
+  int seeds = 0;
+  std::uint32_t first_seed = 0;  // seeds first_seed .. first_seed + seeds - 1 override every spec's seed
+  double level = 0.05;           // family-wise level over the rows
+  std::vector<CalibrationRow> rows;
+  int inconsistent() const;
+};
+
 struct BuildInfo {
   std::string version, compiler, buildtype, flags, git_commit;
 };
@@ -72,7 +122,11 @@ struct Report {
   BuildInfo build;
   RunEnvironment run;
   std::vector<Experiment> experiments;
+  std::optional<KillMatrix> kill_matrix;  // set by `ldbench verify --mutants`
+  std::optional<Calibration> calibration;  // set by `ldbench verify --calibrate K`
 
+  // Every experiment passed, (with a kill matrix) no mutant survived and (with a calibration) every
+  // check's false-fail rate is consistent with its alpha.
   bool passed() const;
   int checks_total() const;
   int checks_failed() const;

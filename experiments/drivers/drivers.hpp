@@ -13,5 +13,6 @@ void register_posterior_kinds(KindRegistry& r);  // posterior.cpp (Bayesian post
 void register_nonconvex_kinds(KindRegistry& r);  // nonconvex.cpp (Raginsky–Rakhlin–Telgarsky)
 void register_complexity_kinds(KindRegistry& r); // complexity.cpp (gradient evaluations vs n)
 void register_mfld_kinds(KindRegistry& r);       // mfld.cpp (mean-field Langevin dynamics, quadratic model)
+void register_mfld_nonlinear_kinds(KindRegistry& r);  // mfld_nonlinear.cpp (MFLD, single-index tanh model vs the grid)
 
 }  // namespace ldbench::experiments::drivers

@@ -14,8 +14,11 @@
 //   sizes             [n..], >= 3 increasing sample sizes (y has the same size as x)
 //   groups            replica groups for the rate's interval (default 5; divides replicas)
 //   min_rate          the claimed decay exponent r of the error, RMSE <= C n^{-r} (e.g. 0.5)
-//   mutant            "none" (default) or "x_from_perturbed_p": x drawn from N(m + 0.1, 1.1 S)
-//                     instead of p, a deliberately wrong input both checks must reject
+//   mutant            "none" (default), "x_from_perturbed_p": x drawn from N(m + 0.1, 1.1 S)
+//                     instead of p, a deliberately wrong input both checks must reject, or
+//                     "knn_log_instead_of_digamma" (estimator knn_entropy only): the estimator with
+//                     log n - log k in place of psi(n) - psi(k) (verify/estimators/knn KnnMutant),
+//                     biased by -0.103 at k = 5 at every n, which consistent_at_largest_n rejects
 // Checks:
 //   consistent_at_largest_n  the two-sided interval of the replica mean at the largest n covers the
 //                            truth (an estimator with a bias visible at that n fails: by design)
@@ -33,6 +36,7 @@
 #include "lib/rng/philox.hpp"
 #include "theory/gaussian.hpp"
 #include "verify/checks/checks.hpp"
+#include "verify/estimators/knn/entropy_kl.hpp"
 #include "verify/estimators/registry.hpp"
 #include "verify/stats/confidence.hpp"
 #include "lib/linalg/dense.hpp"
@@ -136,7 +140,10 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
     pn.at("groups").fail(std::to_string(s.groups) + " groups do not split " + std::to_string(s.replicas) + " replicas evenly with >= 2 each",
                          "choose groups dividing replicas");
   s.min_rate = pn.at("min_rate").number(0.0, 10.0, true);
-  s.mutant = pn.one_of_or("mutant", "none", {"none", "x_from_perturbed_p"});
+  s.mutant = pn.one_of_or("mutant", "none", {"none", "x_from_perturbed_p", "knn_log_instead_of_digamma"});
+  if (s.mutant == "knn_log_instead_of_digamma" && s.estimator != "knn_entropy")
+    pn.at("mutant").fail("knn_log_instead_of_digamma breaks the estimator knn_entropy, not " + s.estimator,
+                         "use estimator knn_entropy, or another mutant");
   s.seed = spec.header.seed;
   s.alpha_consistent = alpha.at("consistent_at_largest_n");
   s.alpha_rate = alpha.at("error_rate");
@@ -173,7 +180,9 @@ Prepared prepare_convergence(const ParsedSpec& spec, const std::map<std::string,
           in.y = &y;
         }
         if (needs_q && !info.needs.y) in.target = &target;
-        const auto res = reg.run(s.estimator, in, s.params);
+        const auto res = s.mutant == "knn_log_instead_of_digamma"
+                             ? est::knn_entropy(x, static_cast<int>(s.params.integer("k")), est::KnnMutant::log_instead_of_digamma)
+                             : reg.run(s.estimator, in, s.params);
         values(r, i) = res.value;
         if (!res.diagnostics.converged)
           warnings.push_back("replica " + std::to_string(r) + ", n = " + std::to_string(s.sizes[static_cast<std::size_t>(i)]) +

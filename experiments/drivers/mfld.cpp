@@ -60,7 +60,8 @@
 // Mutants (param "mutant", passed to lib/mfld): self_interaction_only (independent particles: the deviation
 // variance relaxes at rate c + 2 lambda1, and there is no 1/N bias), entropy_halved and noise_sqrt_eta (wrong
 // noise: stationary variances off by a factor), drift_flipped (blows up: status error, failed checks naming
-// the step). Which check rejects which mutant is asserted in experiments/tests/test_mfld_kind.cpp.
+// the step), rng_key_per_rank (MPI only, see above). Which check rejects which mutant is asserted in
+// experiments/tests/test_mfld_kind.cpp (rng_key_per_rank: lib/tests/test_mfld_sharding.cpp, cli/tests/test_mpi.cpp).
 // Params: dim 1..20; c (4), b (number | [dim], 1), lambda1 (0.5), lambda2 (1); start {mean, variance};
 // eta (< min(2/(c + 2 lambda1), 1/lambda1)); particles N; steps K; record_steps [..] (increasing, <= K);
 // fit_floor_factor (10); flow {time_constants (6), points (60), sandwich_mutant none|references_swapped};
@@ -69,6 +70,19 @@
 // chaos run for N_j: start (seed, reference_sample) counters (R + r J + j, i, 0) for ξ_i and (.., N, 0) for zeta,
 // MFLD replica R + r J + j. Parallelism: OpenMP over (replica, N) tasks, each run on one thread; results are a
 // pure function of the task index and pooled in a fixed order, so reports do not depend on the thread count.
+// MPI (issue 7; mpirun -np K ldbench run ...): when the process's communicator (lib::core::world(), installed by
+// cli/main.cpp) has K > 1 ranks, the particles of every run with more than one block (N > kParticleBlock = 256)
+// are split over the ranks in whole blocks (lib/mfld shard_of, MfldOptions::comm) and the tasks run one after
+// another in index order, each run with ctx.threads OpenMP threads inside (an MPI collective may not be entered
+// from several threads of a rank at once); a one-block run cannot be split and runs whole on every rank. The
+// observers receive the full particle matrix gathered in global order on every rank, so every rank computes
+// the same report, bit for bit the one-process report (rank 0 writes it). Mutant rng_key_per_rank (noise keyed
+// by the particle's index within its rank's shard) changes nothing on one rank; on K >= 2 ranks with N >
+// kParticleBlock particles rank q's particle o_q + i draws the noise of particle i: the copies contract onto
+// each other (their difference decays by 1 - 2 eta lambda1 per step) and the particle mean's variance grows by
+// sum_s m_s² / N (m_s = copies of noise stream s). With N = 768 on 3 ranks (every stream 3 times, factor 3)
+// law_matches_exact rejects it (particle-mean chi² variance test, z = 8.0 against 5.7 with 32 replicas;
+// cli/tests/test_mpi.cpp); on 2 ranks (factor 5/3) that spec still passes.
 #include <Eigen/Core>
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
@@ -82,6 +96,7 @@
 
 #include "experiments/drivers/common.hpp"
 #include "experiments/drivers/drivers.hpp"
+#include "lib/core/communicator.hpp"
 #include "lib/linalg/dense.hpp"
 #include "lib/mfld/mfld.hpp"
 #include "lib/mfld/quadratic.hpp"
@@ -251,7 +266,7 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
   }
   s.chaos_steps = static_cast<std::uint32_t>(ch.at("steps").integer(1, 100000000));
   s.chaos_every = static_cast<std::uint32_t>(ch.integer_or("record_every", 1, 1, s.chaos_steps));
-  s.mutant = p.one_of_or("mutant", "none", {"none", "noise_sqrt_eta", "entropy_halved", "drift_flipped", "self_interaction_only"});
+  s.mutant = p.one_of_or("mutant", "none", {"none", "noise_sqrt_eta", "entropy_halved", "drift_flipped", "self_interaction_only", "rng_key_per_rank"});
   const int R = spec.header.replicas;
   if (R < 4) p.fail("replicas = " + std::to_string(R) + " is too few for the replica intervals", "use replicas >= 4");
   double work = static_cast<double>(R) * s.N * s.K * d * 1.0;
@@ -408,7 +423,25 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
       base.seed = h.seed;
       base.threads = 1;
       base.mutant = mf::mutant_from_string(s.mutant);
-      const std::string law_div = run_tasks(R, ctx.threads, [&](int r) -> std::string {
+      // MPI (header): runs of more than one particle block are split over the ranks; then the tasks run one at a
+      // time with the threads inside the runs. A one-block run cannot be split: every rank runs it whole (the
+      // same bits, no communication).
+      const lib::core::Communicator& comm = lib::core::world();
+      auto split = [&](long N) { return comm.size() > 1 && N > mf::kParticleBlock; };
+      bool any_split = split(s.N);
+      for (long n : s.chaos_N) any_split = any_split || split(n);
+      const int task_threads = any_split ? 1 : ctx.threads;
+      // Runs o on the particles X (all N of them): when split, on this rank's columns of X only.
+      auto run_mfld = [&](Eigen::MatrixXd& X, mf::MfldOptions o, const mf::Observer& observer) {
+        if (!split(X.cols())) return mf::run(F, X, o, observer);
+        const mf::ShardRange sr = mf::shard_of(X.cols(), comm.rank(), comm.size());
+        Eigen::MatrixXd mine = X.middleCols(sr.begin, sr.count());
+        o.comm = &comm;
+        o.particle_offset = static_cast<std::uint32_t>(sr.begin);
+        o.threads = ctx.threads;
+        return mf::run(F, mine, o, observer);
+      };
+      const std::string law_div = run_tasks(R, task_threads, [&](int r) -> std::string {
         const rng::Key key{h.seed, static_cast<std::uint32_t>(rng::StreamTag::initial_law)};
         Eigen::MatrixXd X(d, s.N);
         for (long i = 0; i < s.N; ++i) {
@@ -435,7 +468,7 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
           dev_ss[t].col(r) = Y.array().square().rowwise().sum().matrix();
         };
         try {
-          const auto sum = mf::run(F, X, o, observer);
+          const auto sum = run_mfld(X, o, observer);
           if (r == 0) brief = std::string(mf::to_string(sum.algorithm)) + (s.mutant == "none" ? "" : " [mutant " + s.mutant + "]") + ": " +
                               std::to_string(sum.steps) + " steps x " + std::to_string(sum.particles) + " particles per replica, d = " +
                               std::to_string(d) + ", " + std::to_string(sum.gradient_evaluations) + " gradient evaluations per replica";
@@ -668,7 +701,7 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
 
       // ---------------- propagation_of_chaos ----------------
       Eigen::MatrixXd Bm(R, J);
-      const std::string chaos_div = run_tasks(R * J, ctx.threads, [&](int task) -> std::string {
+      const std::string chaos_div = run_tasks(R * J, task_threads, [&](int task) -> std::string {
         const int r = task / J, j = task % J;
         const long N = s.chaos_N[static_cast<std::size_t>(j)];
         const auto rep = static_cast<std::uint32_t>(R + r * J + j);
@@ -692,7 +725,7 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
           ++samples;
         };
         try {
-          mf::run(F, X, o, observer);
+          run_mfld(X, o, observer);
         } catch (const mf::MfldDivergence& ex) {
           return "chaos run N = " + std::to_string(N) + ", replica " + std::to_string(r) + ": " + ex.what();
         }

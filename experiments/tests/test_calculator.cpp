@@ -12,6 +12,7 @@
 #include "theory/kramers.hpp"
 #include "theory/lsi.hpp"
 #include "theory/mean_field.hpp"
+#include "theory/mean_field_nonlinear.hpp"
 #include "theory/ou.hpp"
 #include "theory/rates.hpp"
 #include "theory/ula_gaussian.hpp"
@@ -84,6 +85,11 @@ json with_problem(json more = json::object()) {
   return more;
 }
 
+json mfld_law_json(const theory::MfldDiscreteLaw& l) {
+  return {{"N", l.N},         {"mean", vec(l.mean)},         {"mean_mode_cov", mat(l.mean_mode_cov)}, {"deviation_cov", mat(l.deviation_cov)},
+          {"marginal_cov", mat(l.marginal_cov)}, {"cross_cov", mat(l.cross_cov)}};
+}
+
 // The entries of the groups added with theory/mean_field.hpp and theory/dual.hpp, plus the
 // remaining closed forms of kramers, variance_reduction, discretization, lsi, rates, ou, ula.
 std::map<std::string, Sample> more_samples() {
@@ -126,6 +132,17 @@ std::map<std::string, Sample> more_samples() {
        {with_model({{"N", 7}}), theory::quadratic_mf_n_particle_variance_bias(mf, 7)}},
       {"mean_field.n_particle_free_energy_gap",
        {with_model({{"N", 7}}), theory::quadratic_mf_n_particle_free_energy_gap(mf, 7)}},
+      {"mean_field.mfld_step_limit", {with_model(), theory::quadratic_mf_mfld_step_limit(mf)}},
+      {"mean_field.mfld_law",
+       {with_model({{"mu0", kPj}, {"N", 7}, {"eta", 0.05}, {"k", 12}}), mfld_law_json(theory::quadratic_mf_mfld_law(mf, kP, 7, 0.05, 12))}},
+      {"mean_field.mfld_stationary",
+       {with_model({{"N", 7}, {"eta", 0.05}}), mfld_law_json(theory::quadratic_mf_mfld_stationary(mf, 7, 0.05))}},
+      {"mean_field.mfld_step_bias", {with_model({{"eta", 0.05}}), theory::quadratic_mf_mfld_step_bias(mf, 0.05)}},
+      {"mean_field.mfld_chaos_bias", {with_model({{"N", 7}, {"eta", 0.05}}), theory::quadratic_mf_mfld_chaos_bias(mf, 7, 0.05)}},
+      {"mean_field.holley_stroock_lsi",
+       {{{"lambda1", 0.5}, {"lambda2", 0.6}, {"osc", 1.3}}, theory::mfld_holley_stroock_lsi(0.5, 0.6, 1.3)}},
+      {"mean_field.single_index_tanh_uniform_oscillation",
+       {{{"y", {0.5, -1.0, 2.0}}}, theory::single_index_tanh_uniform_oscillation({0.5, -1.0, 2.0})}},
       {"mean_field.uniform_in_n_lsi_bias",
        {{{"C", 2.0}, {"N", 100}, {"lambda2", 0.4}, {"alpha", 3.5}}, theory::uniform_in_n_lsi_bias(2.0, 100, 0.4, 3.5)}},
       {"mean_field.minibatch_variance_factor", {{{"n", 1000}, {"B", 10}}, theory::minibatch_variance_factor(1000, 10)}},

@@ -5,11 +5,15 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <memory>
+#include <optional>
+#include <span>
 #include <sstream>
+#include <string>
 #include <vector>
 
+#include "lib/core/communicator.hpp"
 #include "lib/langevin/gradient_estimators.hpp"
-#include "lib/mfld/network.hpp"
 #include "lib/parallel.hpp"
 #include "lib/rng/normal_block.hpp"
 #include "lib/rng/philox.hpp"
@@ -20,12 +24,13 @@ namespace {
 
 constexpr std::array<std::pair<Algorithm, const char*>, 3> kAlgorithms{
     {{Algorithm::mfld, "mfld"}, {Algorithm::sgd_mfld, "sgd_mfld"}, {Algorithm::svrg_mfld, "svrg_mfld"}}};
-constexpr std::array<std::pair<Mutant, const char*>, 6> kMutants{{{Mutant::none, "none"},
+constexpr std::array<std::pair<Mutant, const char*>, 7> kMutants{{{Mutant::none, "none"},
                                                                   {Mutant::noise_sqrt_eta, "noise_sqrt_eta"},
                                                                   {Mutant::entropy_halved, "entropy_halved"},
                                                                   {Mutant::drift_flipped, "drift_flipped"},
                                                                   {Mutant::self_interaction_only, "self_interaction_only"},
-                                                                  {Mutant::svrg_no_correction, "svrg_no_correction"}}};
+                                                                  {Mutant::svrg_no_correction, "svrg_no_correction"},
+                                                                  {Mutant::rng_key_per_rank, "rng_key_per_rank"}}};
 
 std::string num(double v) {
   std::ostringstream os;
@@ -136,25 +141,125 @@ std::uint64_t expected_gradient_evaluations(Algorithm a, std::int64_t n, std::in
   return 0;
 }
 
+ShardRange shard_of(std::int64_t N, int rank, int size) {
+  if (N < 0) throw std::invalid_argument("N: must be >= 0");
+  if (size < 1) throw std::invalid_argument("size: must be >= 1");
+  if (rank < 0 || rank >= size) throw std::invalid_argument("rank: must be in [0, size)");
+  const std::int64_t nb = particle_blocks(N), B = kParticleBlock;
+  return {std::min(N, B * (nb * rank / size)), std::min(N, B * (nb * (rank + 1) / size))};
+}
+
 void mfld_noise(const MfldOptions& opt, int D, std::uint32_t k, std::uint32_t i0, std::uint32_t count, Eigen::MatrixXd& Z) {
   const rng::Key key{opt.seed, static_cast<std::uint32_t>(rng::StreamTag::mfld_noise)};
   Z.resize(D, count);
   rng::fill_normal_block(key, opt.replica, k, i0, 1u, count, static_cast<std::uint32_t>(D), Z.data(), static_cast<std::size_t>(D));
 }
 
+namespace {
+
+// The sharded-run bookkeeping of run() (header): the layout of the ranks' particle ranges and the collectives.
+class Shards {
+ public:
+  // Validates the layout collectively; `local_error` is this rank's own input error ("" if none).
+  Shards(const core::Communicator& comm, std::uint32_t offset, Eigen::Index n_local, int D, const std::string& local_error) : comm_(comm) {
+    const int P = comm.size();
+    std::vector<double> mine{static_cast<double>(offset), static_cast<double>(n_local), local_error.empty() ? 0.0 : 1.0}, all(3 * P);
+    const std::vector<std::size_t> three(static_cast<std::size_t>(P), 3);
+    comm.allgather(mine, three, all);
+    if (!local_error.empty()) throw std::invalid_argument(local_error);
+    for (int q = 0; q < P; ++q)
+      if (all[3 * q + 2] != 0)
+        throw std::invalid_argument("Theta: rank " + std::to_string(q) + " of " + std::to_string(P) + " has an invalid shard (see its error)");
+    std::int64_t end = 0, last_nonempty = -1;
+    for (int q = 0; q < P; ++q)
+      if (all[3 * q + 1] > 0) last_nonempty = q;
+    for (int q = 0; q < P; ++q) {
+      const auto o = static_cast<std::int64_t>(all[3 * q]), c = static_cast<std::int64_t>(all[3 * q + 1]);
+      if (c > 0 && o != end)
+        throw std::invalid_argument("particle_offset: rank " + std::to_string(q) + " starts at particle " + std::to_string(o) + ", expected " +
+                                    std::to_string(end) + "; the ranks' particles must tile [0, N) in rank order (use shard_of)");
+      if (c > 0 && q != last_nonempty && c % kParticleBlock != 0)
+        throw std::invalid_argument("Theta: rank " + std::to_string(q) + " holds " + std::to_string(c) + " particles, not whole blocks of " +
+                                    std::to_string(kParticleBlock) + " (only the last range may end in a partial block; use shard_of)");
+      counts_.push_back(c);
+      end += c;
+    }
+    N_ = end;
+    if (N_ < 1) throw std::invalid_argument("Theta: the ranks hold no particles in total");
+    rank_ = comm.rank();
+    for (std::int64_t c : counts_) blocks_.push_back(particle_blocks(c));
+    D_ = D;
+  }
+  std::int64_t N() const { return N_; }
+  Eigen::Index local_blocks() const { return blocks_[static_cast<std::size_t>(rank_)]; }
+
+  // Gathers the S x (blocks) partials of every rank and sums them in global block order.
+  Eigen::VectorXd statistic(const Eigen::MatrixXd& P_local, Eigen::Index S) {
+    Eigen::Index total = 0;
+    counts_buf_.clear();
+    for (Eigen::Index b : blocks_) {
+      counts_buf_.push_back(static_cast<std::size_t>(S * b));
+      total += b;
+    }
+    P_all_.resize(S, total);
+    comm_.allgather({P_local.data(), static_cast<std::size_t>(P_local.size())}, counts_buf_,
+                    {P_all_.data(), static_cast<std::size_t>(P_all_.size())});
+    return reduce_partials(P_all_);
+  }
+  // The full D x N matrix in global order (kept until the next gather: full()).
+  const Eigen::MatrixXd& full() const { return full_; }
+  const Eigen::MatrixXd& gather(const Eigen::MatrixXd& Theta_local) {
+    counts_buf_.clear();
+    for (std::int64_t c : counts_) counts_buf_.push_back(static_cast<std::size_t>(c) * static_cast<std::size_t>(D_));
+    full_.resize(D_, N_);
+    comm_.allgather({Theta_local.data(), static_cast<std::size_t>(Theta_local.size())}, counts_buf_,
+                    {full_.data(), static_cast<std::size_t>(full_.size())});
+    return full_;
+  }
+  // The smallest of the ranks' values.
+  double min(double local) {
+    const std::vector<double> mine{local};
+    std::vector<double> all(counts_.size());
+    comm_.allgather(mine, std::vector<std::size_t>(counts_.size(), 1), all);
+    return *std::min_element(all.begin(), all.end());
+  }
+
+ private:
+  const core::Communicator& comm_;
+  std::vector<std::int64_t> counts_;
+  std::vector<Eigen::Index> blocks_;
+  std::vector<std::size_t> counts_buf_;
+  Eigen::MatrixXd P_all_, full_;
+  std::int64_t N_ = 0;
+  int rank_ = 0, D_ = 0;
+};
+
+}  // namespace
+
 MfldSummary run(const MeanFieldObjective& F, Eigen::MatrixXd& Theta, const MfldOptions& opt, const Observer& observer) {
   std::string err;
   if (!opt.IsValid(&err)) throw std::invalid_argument(err);
   const int D = F.dim();
   const std::int64_t n = F.n();
-  const Eigen::Index N = Theta.cols();
+  const Eigen::Index Nloc = Theta.cols();
+  const bool sharded = opt.comm != nullptr && opt.comm->size() > 1;
+  if (sharded) F.require_sharding();
+  // This process's own input errors; in a sharded run they are exchanged before anyone throws.
+  std::string input_error;
   if (Theta.rows() != D)
-    throw std::invalid_argument("Theta: has " + std::to_string(Theta.rows()) + " rows; the objective's particle dimension is " +
-                                std::to_string(D));
-  if (N < 1) throw std::invalid_argument("Theta: needs at least one particle (column)");
-  if (static_cast<std::uint64_t>(opt.particle_offset) + static_cast<std::uint64_t>(N) - 1 > UINT32_MAX)
-    throw std::invalid_argument("particle_offset: particle_offset + N - 1 must fit in 32 bits");
-  if (!Theta.allFinite()) throw std::invalid_argument("Theta: initial state must be finite");
+    input_error = "Theta: has " + std::to_string(Theta.rows()) + " rows; the objective's particle dimension is " + std::to_string(D);
+  else if (Nloc < 1 && !sharded)
+    input_error = "Theta: needs at least one particle (column)";
+  else if (static_cast<std::uint64_t>(opt.particle_offset) + static_cast<std::uint64_t>(Nloc) > static_cast<std::uint64_t>(UINT32_MAX) + 1)
+    input_error = "particle_offset: particle_offset + N - 1 must fit in 32 bits";
+  else if (!Theta.allFinite())
+    input_error = "Theta: initial state must be finite";
+  std::optional<Shards> shards;
+  if (sharded)
+    shards.emplace(*opt.comm, opt.particle_offset, Nloc, D, input_error);
+  else if (!input_error.empty())
+    throw std::invalid_argument(input_error);
+  const std::int64_t N = sharded ? shards->N() : Nloc;
   const Algorithm alg = opt.algorithm;
   std::uint32_t B = 0, m = 0;
   if (alg != Algorithm::mfld) {
@@ -188,42 +293,73 @@ MfldSummary run(const MeanFieldObjective& F, Eigen::MatrixXd& Theta, const MfldO
   double noise_scale = std::sqrt(2.0 * opt.eta * opt.lambda2);
   if (opt.mutant == Mutant::noise_sqrt_eta) noise_scale = std::sqrt(opt.eta);
   if (opt.mutant == Mutant::entropy_halved) noise_scale = std::sqrt(opt.eta * opt.lambda2);
+  // Noise key of local column 0: the global index, or the local one for the rng_key_per_rank mutant.
+  const std::uint32_t noise_offset = opt.mutant == Mutant::rng_key_per_rank ? 0u : opt.particle_offset;
 
-  Eigen::MatrixXd G(D, N), Gs, Ts, Gb;  // estimate; SVRG snapshot gradient and state; batch scratch
+  Eigen::MatrixXd G(D, Nloc), Gs, Ts, Gb;  // estimate; SVRG snapshot gradient and state; batch scratch
   std::vector<std::uint32_t> idx;
   std::uint64_t count = 0;
+  const std::uint64_t NN = static_cast<std::uint64_t>(N);
   const std::uint32_t K = opt.n_steps;
-  auto observe = [&](std::uint32_t k) {
-    if (observer && opt.observe_every > 0 && (k % opt.observe_every == 0 || k == K)) observer(k, Theta, count);
+  std::unique_ptr<StatisticWorkspace> ws;
+  if (sharded) ws = F.make_statistic_workspace();
+  Eigen::MatrixXd P_local;
+  // G_I at the local particles X (I empty: the full gradient); sharded: statistic partials, all-gather, sum.
+  auto gradient = [&](const Eigen::MatrixXd& X, std::span<const std::uint32_t> I, Eigen::MatrixXd& Gout) {
+    if (!sharded) {
+      if (I.empty())
+        F.gradients(X, Gout, threads);
+      else
+        F.batch_gradients(X, I, Gout, threads);
+      return;
+    }
+    const Eigen::Index S = F.statistic_size(I);
+    P_local.resize(S, shards->local_blocks());
+    if (Nloc > 0) F.statistic_partials(X, I, P_local, *ws, threads);
+    const Eigen::VectorXd s = shards->statistic(P_local, S);
+    if (Nloc > 0) F.gradients_from_statistic(X, I, s, N, Gout, *ws, threads);
   };
-  observe(0);
-  const Eigen::Index nblocks = (N + kParticleBlock - 1) / kParticleBlock;
+  auto observed = [&](std::uint32_t k) { return opt.observe_every > 0 && (k % opt.observe_every == 0 || k == K); };
+  // Sharded: the gather is collective, so it runs at every observation step whether or not this rank has an
+  // observer; `gathered`: the step's matrix is already in shards->full().
+  auto observe = [&](std::uint32_t k, bool gathered) {
+    if (!observed(k)) return;
+    if (sharded) {
+      const Eigen::MatrixXd& full = gathered ? shards->full() : shards->gather(Theta);
+      if (observer) observer(k, full, count);
+    } else if (observer) {
+      observer(k, Theta, count);
+    }
+  };
+  observe(0, false);
+  const Eigen::Index nblocks = particle_blocks(Nloc);
   for (std::uint32_t k = 0; k < K; ++k) {
     // ---- gradient estimate g_k (all particles see the same measure mu_k) ----
     if (alg == Algorithm::mfld) {
-      if (opt.mutant == Mutant::self_interaction_only)
-        F.self_interaction_gradients(Theta, G, threads);
-      else
-        F.gradients(Theta, G, threads);
-      count += static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(N);
+      if (opt.mutant == Mutant::self_interaction_only) {
+        if (Nloc > 0) F.self_interaction_gradients(Theta, G, threads);
+      } else {
+        gradient(Theta, {}, G);
+      }
+      count += static_cast<std::uint64_t>(n) * NN;
     } else if (alg == Algorithm::svrg_mfld && k % m == 0) {
-      F.gradients(Theta, G, threads);
+      gradient(Theta, {}, G);
       Ts = Theta;
       Gs = G;
-      count += static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(N);
+      count += static_cast<std::uint64_t>(n) * NN;
     } else {
       langevin::sample_minibatch(batch_key, opt.replica, 0, k, n, B, idx);
-      F.batch_gradients(Theta, idx, G, threads);
-      count += static_cast<std::uint64_t>(B) * static_cast<std::uint64_t>(N);
+      gradient(Theta, idx, G);
+      count += static_cast<std::uint64_t>(B) * NN;
       if (alg == Algorithm::svrg_mfld && opt.mutant != Mutant::svrg_no_correction) {
-        Gb.resize(D, N);
-        F.batch_gradients(Ts, idx, Gb, threads);
+        Gb.resize(D, Nloc);
+        gradient(Ts, idx, Gb);
         G += Gs - Gb;
-        count += static_cast<std::uint64_t>(B) * static_cast<std::uint64_t>(N);
+        count += static_cast<std::uint64_t>(B) * NN;
       }
     }
     // ---- update, fixed particle blocks in parallel ----
-    Eigen::Index first_bad = N;
+    Eigen::Index first_bad = Nloc;
     {
       const int nt = std::max(1, std::min<int>(threads, static_cast<int>(nblocks)));
 #pragma omp parallel num_threads(nt) if (nt > 1)
@@ -231,8 +367,8 @@ MfldSummary run(const MeanFieldObjective& F, Eigen::MatrixXd& Theta, const MfldO
         Eigen::MatrixXd Z;
 #pragma omp for schedule(static) reduction(min : first_bad)
         for (Eigen::Index b = 0; b < nblocks; ++b) {
-          const Eigen::Index i0 = b * kParticleBlock, w = std::min(kParticleBlock, N - i0);
-          mfld_noise(opt, D, k, opt.particle_offset + static_cast<std::uint32_t>(i0), static_cast<std::uint32_t>(w), Z);
+          const Eigen::Index i0 = b * kParticleBlock, w = std::min(kParticleBlock, Nloc - i0);
+          mfld_noise(opt, D, k, noise_offset + static_cast<std::uint32_t>(i0), static_cast<std::uint32_t>(w), Z);
           auto Tb = Theta.middleCols(i0, w);
           Tb += drift * G.middleCols(i0, w) + noise_scale * Z;
           for (Eigen::Index i = 0; i < w; ++i)
@@ -243,9 +379,23 @@ MfldSummary run(const MeanFieldObjective& F, Eigen::MatrixXd& Theta, const MfldO
         }
       }
     }
-    if (first_bad < N)
-      throw MfldDivergence(k + 1, opt.particle_offset + static_cast<std::uint32_t>(first_bad), opt.eta, sum.step_limit);
-    observe(k + 1);
+    // The first non-finite particle by global index. Sharded: at an observation step every rank finds it in the
+    // gathered matrix (no extra collective), otherwise the smallest of the ranks' first indices.
+    double bad = first_bad < Nloc ? static_cast<double>(opt.particle_offset) + static_cast<double>(first_bad) : static_cast<double>(N);
+    const bool gathered = sharded && observed(k + 1);
+    if (gathered) {
+      const Eigen::MatrixXd& full = shards->gather(Theta);
+      bad = static_cast<double>(N);
+      for (Eigen::Index i = 0; i < full.cols(); ++i)
+        if (!full.col(i).allFinite()) {
+          bad = static_cast<double>(i);
+          break;
+        }
+    } else if (sharded) {
+      bad = shards->min(bad);
+    }
+    if (bad < static_cast<double>(N)) throw MfldDivergence(k + 1, static_cast<std::uint32_t>(bad), opt.eta, sum.step_limit);
+    observe(k + 1, gathered);
   }
   sum.gradient_evaluations = count;
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();

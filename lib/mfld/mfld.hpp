@@ -34,6 +34,20 @@
 // Parallelism: the objective's products use fixed block partitions and the update runs over fixed blocks of
 // particles with OpenMP; results are byte-identical for any thread count (Eigen's own threading is off,
 // -DEIGEN_DONT_PARALLELIZE).
+// Sharding across processes (issue 7 "MPI"; MfldOptions::comm, lib/core/communicator.hpp): rank q holds the
+// global particles [o_q, o_q + N_q) (Theta = its D x N_q columns, particle_offset = o_q), the ranges tiling
+// [0, N) in rank order and made of whole blocks of kParticleBlock particles (shard_of() gives such a split; a
+// rank may hold none). Per gradient evaluation every rank computes the partial sums of its blocks of the
+// objective's statistic s_I (lib/mfld/objective.hpp, "Sharding": quadratic the particle sum, network the
+// length-|I| prediction sums), the partials are all-gathered (one MPI_Allgatherv of S x (blocks) doubles) and
+// summed in global block order, so every rank holds the same s_I as a serial run, and the gradients and
+// updates of its own particles are the serial run's bits (noise keyed by the global index o_q + i). Per step
+// also either the all-gather of the particles for the observer (see below) or one all-gather of each rank's
+// first non-finite particle, so that all ranks throw the same MfldDivergence.
+// The observer receives the full D x N matrix in global order, gathered on every rank, and the counts are of
+// all N particles: observer calls, summaries and exceptions are identical on every rank and equal to the serial
+// run's, for any rank count. An objective without the sharding methods is refused ("objective: ... does not
+// support MPI sharding") when comm has more than one rank; with one rank the run is the serial one.
 //
 // Mutants (deliberately broken variants for the negative tests, DESIGN.md §4 item 4), one formula each:
 //   noise_sqrt_eta         noise sqrt(eta) ξ instead of sqrt(2 eta lambda2) ξ
@@ -43,6 +57,9 @@
 //                          computed from the measure made of itself only (no interaction)
 //   svrg_no_correction     svrg_mfld only: non-snapshot steps use g_k = G_{I_k}(Θ_k) (the SGD estimator with a
 //                          full gradient every m steps); counts n N s + B N (K - s)
+//   rng_key_per_rank       ξ_{k,i} keyed by the LOCAL index i within the shard (particle_offset ignored): in a run
+//                          sharded over >= 2 ranks, particle o_q + i of every rank q gets the same noise as particle
+//                          i of rank 0 (identical to none on one rank)
 //
 // Guards: eta must be finite and > 0; when the objective knows a stability limit (step_limit(); quadratic:
 // min(2/(c + 2 lambda1), 1/lambda1)) and stability_guard is on, eta >= limit is refused with
@@ -60,10 +77,14 @@
 
 #include "lib/mfld/objective.hpp"
 
+namespace ldbench::lib::core {
+class Communicator;
+}
+
 namespace ldbench::lib::mfld {
 
 enum class Algorithm { mfld, sgd_mfld, svrg_mfld };
-enum class Mutant { none, noise_sqrt_eta, entropy_halved, drift_flipped, self_interaction_only, svrg_no_correction };
+enum class Mutant { none, noise_sqrt_eta, entropy_halved, drift_flipped, self_interaction_only, svrg_no_correction, rng_key_per_rank };
 
 const char* to_string(Algorithm a);
 const char* to_string(Mutant m);
@@ -81,6 +102,8 @@ struct MfldOptions {
   std::uint32_t seed = 0;
   std::uint32_t replica = 0;
   std::uint32_t particle_offset = 0;  // global index of column 0 (sharded runs)
+  // Sharded run (header): Theta holds this rank's particles only. nullptr: a serial run (the same bits).
+  const core::Communicator* comm = nullptr;
   int threads = 0;                    // 0: the OpenMP default
   std::uint32_t observe_every = 0;    // 0: no observations
   Mutant mutant = Mutant::none;
@@ -118,8 +141,10 @@ class MfldDivergence : public std::runtime_error {
   double eta;
 };
 
-// Runs opt.n_steps steps on Theta (D x N) in place. Throws std::invalid_argument on invalid options or
-// inputs or when the stability guard refuses, MfldDivergence on a non-finite state.
+// Runs opt.n_steps steps on Theta (D x N; sharded: this rank's D x N_q particles) in place. Throws
+// std::invalid_argument on invalid options or inputs or when the stability guard refuses, MfldDivergence on a
+// non-finite state (sharded: on every rank alike; a rank whose own input is invalid throws its message, the
+// others "Theta: rank q ..."). The summary's particles and counts are of all N particles.
 MfldSummary run(const MeanFieldObjective& F, Eigen::MatrixXd& Theta, const MfldOptions& opt, const Observer& observer = {});
 
 // Defaults of B and m (header), and the counts of the header for N particles.
@@ -127,6 +152,15 @@ std::uint32_t default_batch_size(Algorithm a, std::int64_t n);
 std::uint32_t default_inner_loop(std::int64_t n);
 std::uint64_t expected_gradient_evaluations(Algorithm a, std::int64_t n, std::int64_t N, std::uint32_t K, std::uint32_t B,
                                             std::uint32_t m, Mutant mutant = Mutant::none);
+
+// The split of N particles over `size` ranks into whole blocks (header): rank r holds [begin, end) with
+// begin = min(N, kParticleBlock floor(nb r/size)), end = min(N, kParticleBlock floor(nb (r + 1)/size)),
+// nb = ceil(N/kParticleBlock). Throws "N: ..." / "size: ..." / "rank: ..." on invalid arguments.
+struct ShardRange {
+  std::int64_t begin = 0, end = 0;
+  std::int64_t count() const { return end - begin; }
+};
+ShardRange shard_of(std::int64_t N, int rank, int size);
 
 // The noise the run draws at step k for global particles i0 .. i0 + count - 1 (D x count, unscaled ξ).
 void mfld_noise(const MfldOptions& opt, int D, std::uint32_t k, std::uint32_t i0, std::uint32_t count, Eigen::MatrixXd& Z);

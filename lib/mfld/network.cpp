@@ -159,40 +159,59 @@ double NetworkObjective::value(const ConstMatRef& Theta) const {
   return s / static_cast<double>(n()) + lambda1_ * Theta.squaredNorm() / static_cast<double>(Theta.cols());
 }
 
-void NetworkObjective::compute(const ConstMatRef& Theta, const Eigen::MatrixXd& Z, const Eigen::VectorXd& y, MatRef G, int threads,
-                               bool self_only) const {
-  check_shapes(Theta, G);
+namespace {
+
+// The network's statistic workspace: A = act(Z_I W) of the particles, and Z_I, y_I of a mini-batch.
+class NetworkWorkspace final : public StatisticWorkspace {
+ public:
+  Eigen::MatrixXd A, Z;
+  Eigen::VectorXd y;
+  bool batch = false;
+};
+
+NetworkWorkspace& network_workspace(StatisticWorkspace& ws) {
+  auto* w = dynamic_cast<NetworkWorkspace*>(&ws);
+  if (!w) throw std::invalid_argument("ws: not a workspace of the network objective; create it with make_statistic_workspace()");
+  return *w;
+}
+
+}  // namespace
+
+void NetworkObjective::activations(const ConstMatRef& Theta, const Eigen::MatrixXd& Z, Eigen::MatrixXd& A, MatRef* P, int threads) const {
   const Eigen::Index nd = Z.rows(), N = Theta.cols(), p = Z.cols();
   const auto W = Theta.bottomRows(p);
   const Eigen::VectorXd r = Theta.row(0).transpose();
-  const double invN = 1.0 / static_cast<double>(N), invn = 1.0 / static_cast<double>(nd);
-  // Stage 1 (data row blocks): A = act(Z W), f = A r / N, e = loss'(f, y). A (n x N) and the per-block
-  // scratch M are kept per thread between calls (thread_local; resizing to the same size keeps the
-  // storage), so a step does not page-fault n N fresh doubles (measured ~0.1 s per step at n = N = 4096).
-  // (The workers must use the CALLER's buffer: a lambda does not capture a thread_local by reference, so
-  // it is reached through the reference A.)
-  thread_local Eigen::MatrixXd A_buffer;
-  Eigen::MatrixXd& A = A_buffer;
+  // A keeps its storage between calls of the same size (resize to the same size is free), so a step does not
+  // page-fault n N fresh doubles (measured ~0.1 s per step at n = N = 4096).
   A.resize(nd, N);
-  Eigen::VectorXd e(nd);
-  const Eigen::Index nb1 = (nd + kDataBlock - 1) / kDataBlock;
-  parallel_blocks(nb1, threads, [&](Eigen::Index b) {
-    const Eigen::Index j0 = b * kDataBlock, w = std::min(kDataBlock, nd - j0);
-    auto Ab = A.middleRows(j0, w);
-    Ab.noalias() = Z.middleRows(j0, w) * W;
-    apply_activation(act_, Ab);
-    if (!self_only) {
-      const Eigen::VectorXd fb = (Ab * r) * invN;
-      for (Eigen::Index j = 0; j < w; ++j) e(j0 + j) = loss_derivative(loss_, fb(j), y(j0 + j));
+  const Eigen::Index nb1 = (nd + kDataBlock - 1) / kDataBlock, nb2 = particle_blocks(N);
+  parallel_blocks(nb1 * nb2, threads, [&](Eigen::Index t) {
+    const Eigen::Index jb = t / nb2, b = t % nb2;
+    const Eigen::Index j0 = jb * kDataBlock, w1 = std::min(kDataBlock, nd - j0);
+    const Eigen::Index i0 = b * kParticleBlock, w2 = std::min(kParticleBlock, N - i0);
+    auto At = A.block(j0, i0, w1, w2);
+    At.noalias() = Z.middleRows(j0, w1) * W.middleCols(i0, w2);
+    apply_activation(act_, At);
+    if (P) {
+      // Into a fresh (aligned) vector first: the partial sum must not depend on where P's column lies.
+      const Eigen::VectorXd part = At * r.segment(i0, w2);
+      P->block(j0, b, w1, 1) = part;
     }
   });
-  // Stage 2 (particle column blocks): G_r = Aᵀ e / n, G_w = Zᵀ (e ∘ act'(A)) diag(r) / n, + 2 lambda1 θ.
-  const Eigen::Index nb2 = (N + kParticleBlock - 1) / kParticleBlock;
+}
+
+void NetworkObjective::backward(const ConstMatRef& Theta, const Eigen::MatrixXd& Z, const Eigen::VectorXd& y, const Eigen::MatrixXd& A,
+                                const Eigen::VectorXd* e, MatRef G, int threads) const {
+  const Eigen::Index nd = Z.rows(), N = Theta.cols(), p = Z.cols();
+  const Eigen::VectorXd r = Theta.row(0).transpose();
+  const double invn = 1.0 / static_cast<double>(nd);
+  // Particle column blocks: G_r = Aᵀ e / n, G_w = Zᵀ (e ∘ act'(A)) diag(r) / n, + 2 lambda1 θ.
+  const Eigen::Index nb2 = particle_blocks(N);
   parallel_blocks(nb2, threads, [&](Eigen::Index b) {
     const Eigen::Index i0 = b * kParticleBlock, w = std::min(kParticleBlock, N - i0);
     const auto Ab = A.middleCols(i0, w);
     thread_local Eigen::MatrixXd M;
-    if (self_only) {
+    if (!e) {
       // E(j, i) = loss'(r_i act(w_i.z_j), y_j): particle i's own network.
       Eigen::MatrixXd E(nd, w);
       for (Eigen::Index i = 0; i < w; ++i)
@@ -200,8 +219,8 @@ void NetworkObjective::compute(const ConstMatRef& Theta, const Eigen::MatrixXd& 
       G.row(0).segment(i0, w) = (E.array() * Ab.array()).colwise().sum().matrix() * invn;
       derivative_times(act_, Ab, E, true, M);
     } else {
-      G.row(0).segment(i0, w).noalias() = (Ab.transpose() * e).transpose() * invn;
-      derivative_times(act_, Ab, e, false, M);
+      G.row(0).segment(i0, w).noalias() = (Ab.transpose() * *e).transpose() * invn;
+      derivative_times(act_, Ab, *e, false, M);
     }
     auto Gw = G.block(1, i0, p, w);
     Gw.noalias() = Z.transpose() * M;
@@ -210,25 +229,74 @@ void NetworkObjective::compute(const ConstMatRef& Theta, const Eigen::MatrixXd& 
   });
 }
 
-void NetworkObjective::gradients(const ConstMatRef& Theta, MatRef G, int threads) const {
-  compute(Theta, data_.features, data_.labels, G, threads, false);
+Eigen::Index NetworkObjective::statistic_size(std::span<const std::uint32_t> I) const {
+  return I.empty() ? data_.features.rows() : static_cast<Eigen::Index>(I.size());
 }
 
+std::unique_ptr<StatisticWorkspace> NetworkObjective::make_statistic_workspace() const { return std::make_unique<NetworkWorkspace>(); }
+
+void NetworkObjective::statistic_partials(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef P, StatisticWorkspace& ws,
+                                          int threads) const {
+  if (Theta.rows() != dim() || Theta.cols() < 1)
+    throw std::invalid_argument("Theta: must be " + std::to_string(dim()) + " x N with N >= 1");
+  NetworkWorkspace& w = network_workspace(ws);
+  w.batch = !I.empty();
+  if (w.batch) {
+    w.Z.resize(static_cast<Eigen::Index>(I.size()), data_.features.cols());
+    w.y.resize(static_cast<Eigen::Index>(I.size()));
+    for (std::size_t k = 0; k < I.size(); ++k) {
+      if (I[k] >= static_cast<std::uint64_t>(n()))
+        throw std::invalid_argument("I: index " + std::to_string(I[k]) + " is not below n = " + std::to_string(n()));
+      w.Z.row(static_cast<Eigen::Index>(k)) = data_.features.row(I[k]);
+      w.y(static_cast<Eigen::Index>(k)) = data_.labels(I[k]);
+    }
+  }
+  const Eigen::MatrixXd& Z = w.batch ? w.Z : data_.features;
+  const Eigen::Index nb = particle_blocks(Theta.cols());
+  if (P.rows() != Z.rows() || P.cols() != nb)
+    throw std::invalid_argument("P: must be " + std::to_string(Z.rows()) + " x " + std::to_string(nb) + " (data rows x blocks)");
+  activations(Theta, Z, w.A, &P, threads);
+}
+
+void NetworkObjective::gradients_from_statistic(const ConstMatRef& Theta, std::span<const std::uint32_t> I, const Eigen::VectorXd& s,
+                                                std::int64_t N, MatRef G, StatisticWorkspace& ws, int threads) const {
+  check_shapes(Theta, G);
+  NetworkWorkspace& w = network_workspace(ws);
+  const bool batch = !I.empty();
+  if (batch != w.batch || (batch && w.Z.rows() != static_cast<Eigen::Index>(I.size())) || w.A.cols() != Theta.cols())
+    throw std::invalid_argument("ws: holds no statistic_partials of these particles and this batch; call statistic_partials first");
+  const Eigen::MatrixXd& Z = batch ? w.Z : data_.features;
+  const Eigen::VectorXd& y = batch ? w.y : data_.labels;
+  if (s.size() != Z.rows()) throw std::invalid_argument("s: must have length " + std::to_string(Z.rows()) + " (the data rows)");
+  if (N < Theta.cols()) throw std::invalid_argument("N: the total particle count " + std::to_string(N) + " is below the local count");
+  const double invN = 1.0 / static_cast<double>(N);
+  Eigen::VectorXd e(Z.rows());
+  for (Eigen::Index j = 0; j < e.size(); ++j) e(j) = loss_derivative(loss_, s(j) * invN, y(j));
+  backward(Theta, Z, y, w.A, &e, G, threads);
+}
+
+void NetworkObjective::serial_gradients(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef G, int threads) const {
+  check_shapes(Theta, G);
+  // Kept per thread between calls (thread_local; resizing to the same size keeps the storage).
+  thread_local NetworkWorkspace ws;
+  Eigen::MatrixXd P(statistic_size(I), particle_blocks(Theta.cols()));
+  MatRef Pr(P);
+  statistic_partials(Theta, I, Pr, ws, threads);
+  gradients_from_statistic(Theta, I, reduce_partials(P), Theta.cols(), G, ws, threads);
+}
+
+void NetworkObjective::gradients(const ConstMatRef& Theta, MatRef G, int threads) const { serial_gradients(Theta, {}, G, threads); }
+
 void NetworkObjective::self_interaction_gradients(const ConstMatRef& Theta, MatRef G, int threads) const {
-  compute(Theta, data_.features, data_.labels, G, threads, true);
+  check_shapes(Theta, G);
+  thread_local Eigen::MatrixXd A;
+  activations(Theta, data_.features, A, nullptr, threads);
+  backward(Theta, data_.features, data_.labels, A, nullptr, G, threads);
 }
 
 void NetworkObjective::batch_gradients(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef G, int threads) const {
   if (I.empty()) throw std::invalid_argument("I: the mini-batch is empty");
-  Eigen::MatrixXd Z(static_cast<Eigen::Index>(I.size()), data_.features.cols());
-  Eigen::VectorXd y(static_cast<Eigen::Index>(I.size()));
-  for (std::size_t k = 0; k < I.size(); ++k) {
-    if (I[k] >= static_cast<std::uint64_t>(n()))
-      throw std::invalid_argument("I: index " + std::to_string(I[k]) + " is not below n = " + std::to_string(n()));
-    Z.row(static_cast<Eigen::Index>(k)) = data_.features.row(I[k]);
-    y(static_cast<Eigen::Index>(k)) = data_.labels(I[k]);
-  }
-  compute(Theta, Z, y, G, threads, false);
+  serial_gradients(Theta, I, G, threads);
 }
 
 }  // namespace ldbench::lib::mfld

@@ -12,9 +12,14 @@
 //   ∂/∂w_i = (1/n) sum_j e_j r_i act'(w_i·z_j) z_j + 2 lambda1 w_i.
 // Computation (gradients): H = Z W (n x N, Z the n x p features, W the p x N input weights), A = act(H),
 // f = A r / N, e; then G_r = Aᵀ e / n and G_w = Zᵀ (e ∘ act'(H)) diag(r) / n: two dense products
-// (2 n p N flops each) plus the activation and two matrix-vector products. The data rows are split in
-// fixed blocks of kDataBlock rows for the first product, the particles in fixed blocks of kParticleBlock
-// columns for the second, blocks in parallel with OpenMP: the bits do not depend on the thread count.
+// (2 n p N flops each) plus the activation and two matrix-vector products. The first product, the
+// activation and A r run tile by tile, tile = (block of kDataBlock data rows) x (block of kParticleBlock
+// particles), giving per particle block b the partial sums P_b = A(:, block b) r_b; s = P_0 + P_1 + ... in
+// block order and f = s/N (the sharding statistic of lib/mfld/objective.hpp: phi_I(θ)_j = r act(w·z_j),
+// S = |I|). The second product runs per particle block. Tiles and blocks run in parallel with OpenMP: the
+// bits depend neither on the thread count nor, in a sharded run, on how the particle blocks are split among
+// ranks (every tile has the same shape and alignment wherever it is computed). For N <= kParticleBlock
+// this is the untiled computation Z W, A r.
 // Mini-batch I: the same with (Z, y) restricted to the rows I (and 1/B in place of 1/n).
 // Mutant self_interaction_only: f replaced by particle i's own f_i(z) = r_i act(w_i·z) (measure δ_{θ_i}).
 //
@@ -46,7 +51,7 @@ Activation activation_from_string(const std::string& s);  // "activation: unknow
 Loss loss_from_string(const std::string& s);               // "loss: unknown ..."
 
 inline constexpr Eigen::Index kDataBlock = 256;
-inline constexpr Eigen::Index kParticleBlock = 256;
+// kParticleBlock (256): lib/mfld/objective.hpp.
 
 // Throws "n: ...", "p: ...", "teacher_width: ...", "noise: ..." on invalid arguments.
 MeanFieldData make_teacher_data(std::int64_t n, int p, std::uint32_t seed, Activation act, Loss loss, int teacher_width = 4,
@@ -65,6 +70,13 @@ class NetworkObjective final : public MeanFieldObjective {
   void gradients(const ConstMatRef& Theta, MatRef G, int threads = 1) const override;
   void batch_gradients(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef G, int threads = 1) const override;
   void self_interaction_gradients(const ConstMatRef& Theta, MatRef G, int threads = 1) const override;
+  bool supports_sharding() const override { return true; }
+  Eigen::Index statistic_size(std::span<const std::uint32_t> I) const override;
+  std::unique_ptr<StatisticWorkspace> make_statistic_workspace() const override;
+  void statistic_partials(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef P, StatisticWorkspace& ws,
+                          int threads = 1) const override;
+  void gradients_from_statistic(const ConstMatRef& Theta, std::span<const std::uint32_t> I, const Eigen::VectorXd& s, std::int64_t N,
+                                MatRef G, StatisticWorkspace& ws, int threads = 1) const override;
 
   // f(z_j) for every datum (n), the network of the particle measure of Theta.
   Eigen::VectorXd predict(const ConstMatRef& Theta) const;
@@ -73,8 +85,13 @@ class NetworkObjective final : public MeanFieldObjective {
   Loss loss() const { return loss_; }
 
  private:
-  void compute(const ConstMatRef& Theta, const Eigen::MatrixXd& Z, const Eigen::VectorXd& y, MatRef G, int threads,
-               bool self_only) const;
+  // A = act(Z W) tile by tile and, when P is given, P(:, b) = A(:, block b) r_b (header).
+  void activations(const ConstMatRef& Theta, const Eigen::MatrixXd& Z, Eigen::MatrixXd& A, MatRef* P, int threads) const;
+  // G from A: e given (length rows of Z), or e = nullptr for the self_interaction_only mutant.
+  void backward(const ConstMatRef& Theta, const Eigen::MatrixXd& Z, const Eigen::VectorXd& y, const Eigen::MatrixXd& A,
+                const Eigen::VectorXd* e, MatRef G, int threads) const;
+  // gradients / batch_gradients: the sharded computation with this process owning every block.
+  void serial_gradients(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef G, int threads) const;
   MeanFieldData data_;
   Activation act_;
   Loss loss_;

@@ -11,7 +11,10 @@
 // Mutant self_interaction_only: m replaced by θ_i, G(:, i) = c (θ_i - b) + 2 lambda1 θ_i.
 // lib/ does not depend on theory/ (DESIGN.md §1): the parameters are restated here (the driver maps
 // theory::QuadraticMeanField to QuadraticParams; lambda2 is not part of F).
-// Reductions (the mean m) are serial in column order: results do not depend on the thread count.
+// Reductions: the mean is m = s/N with s = sum_i θ_i accumulated per block of kParticleBlock particles
+// (Eigen's row sums within a block) and the block sums added in block order (lib/mfld/objective.hpp,
+// "Sharding": statistic s ∈ R^d, phi(θ) = θ). Results do not depend on the thread count or, in a sharded
+// run, on the rank count. (For N <= kParticleBlock this is the plain row sum of Θ.)
 #pragma once
 
 #include <Eigen/Core>
@@ -38,6 +41,12 @@ class QuadraticObjective final : public MeanFieldObjective {
   void gradients(const ConstMatRef& Theta, MatRef G, int threads = 1) const override;
   void self_interaction_gradients(const ConstMatRef& Theta, MatRef G, int threads = 1) const override;
   std::optional<double> step_limit() const override;
+  bool supports_sharding() const override { return true; }
+  Eigen::Index statistic_size(std::span<const std::uint32_t>) const override { return dim(); }
+  void statistic_partials(const ConstMatRef& Theta, std::span<const std::uint32_t> I, MatRef P, StatisticWorkspace& ws,
+                          int threads = 1) const override;
+  void gradients_from_statistic(const ConstMatRef& Theta, std::span<const std::uint32_t> I, const Eigen::VectorXd& s, std::int64_t N,
+                                MatRef G, StatisticWorkspace& ws, int threads = 1) const override;
   const QuadraticParams& params() const { return p_; }
 
  private:

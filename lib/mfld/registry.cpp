@@ -5,6 +5,7 @@
 
 #include "lib/mfld/network.hpp"
 #include "lib/mfld/quadratic.hpp"
+#include "lib/mfld/single_index.hpp"
 
 namespace ldbench::lib::mfld {
 
@@ -148,6 +149,20 @@ void register_builtin_objectives(MeanFieldObjectiveRegistry& reg) {
            "(notes, MF-LD to optimize mean field NN; lib/mfld/network.hpp)",
            network_params()},
           [](const lib::Params& p) { return make_network(p, Activation::relu); });
+  reg.add({"single_index_tanh",
+           "single-index mean-field model f(z) = E_mu tanh(w.z) (output weight 1), squared loss on synthetic data y = tanh(w*.z) + noise, "
+           "+ lambda1 E||w||^2 (notes, MF-LD to optimize mean field NN; lib/mfld/single_index.hpp)",
+           {int_param("n", 16, 1, 100000000, "number of data"),
+            int_param("dim", 1, 1, 100000, "particle dimension D (input dimension)"),
+            real_param("lambda1", 0.5, kPos, kBig, "L2 coefficient of lambda1 E||w||^2"),
+            int_param("seed", 1, 0, 4294967295L, "seed of the synthetic data"),
+            real_param("teacher_weight", 2.0, -kBig, kBig, "teacher w* = teacher_weight (1, ..., 1)/sqrt(dim)"),
+            real_param("noise", 0.1, 0, kBig, "label noise standard deviation")}},
+          [](const lib::Params& p) -> std::unique_ptr<MeanFieldObjective> {
+            auto data = make_single_index_data(p.integer("n"), static_cast<int>(p.integer("dim")), static_cast<std::uint32_t>(p.integer("seed")),
+                                               p.real("teacher_weight"), p.real("noise"));
+            return std::make_unique<SingleIndexObjective>(std::move(data), p.real("lambda1"));
+          });
 }
 
 }  // namespace ldbench::lib::mfld

@@ -10,6 +10,8 @@
 //   network_tanh  NetworkObjective (lib/mfld/network.hpp) with act = tanh on make_teacher_data(n, p, seed,
 //   network_relu  tanh|relu, loss, teacher_width, noise); params n, p, lambda1, loss (squared|logistic),
 //                 seed, teacher_width, noise. Particle dimension 1 + p.
+//   single_index_tanh  SingleIndexObjective (lib/mfld/single_index.hpp): f_mu(z) = E_mu tanh(w·z), squared
+//                 loss, on make_single_index_data; params n, dim, lambda1, seed, teacher_weight, noise.
 #pragma once
 
 #include <functional>

@@ -287,7 +287,7 @@ TEST(Mfld, GuardsAndErrors) {
 TEST(MfldRegistry, BuiltinsAndErrors) {
   mf::MeanFieldObjectiveRegistry reg;
   mf::register_builtin_objectives(reg);
-  EXPECT_EQ(reg.names(), (std::vector<std::string>{"network_relu", "network_tanh", "quadratic"}));
+  EXPECT_EQ(reg.names(), (std::vector<std::string>{"network_relu", "network_tanh", "quadratic", "single_index_tanh"}));
   ldbench::lib::Params p;
   p.set("dim", 3L);
   p.set("b_values", std::string("1, -2,0.5"));

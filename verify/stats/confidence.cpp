@@ -2,11 +2,32 @@
 
 #include <Eigen/Dense>
 #include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
 namespace ldbench::verify::stats {
+
+Interval clopper_pearson(int x, int n, double a) {
+  if (n < 1 || x < 0 || x > n) throw std::invalid_argument("x: need 0 <= x <= n and n >= 1");
+  if (!(a > 0 && a < 1)) throw std::invalid_argument("a: the level must be in (0, 1)");
+  Interval r;
+  r.n = n;
+  r.mean = static_cast<double>(x) / n;
+  r.lo = x == 0 ? 0.0 : boost::math::ibeta_inv(static_cast<double>(x), static_cast<double>(n - x + 1), a / 2);
+  r.hi = x == n ? 1.0 : boost::math::ibeta_inv(static_cast<double>(x + 1), static_cast<double>(n - x), 1 - a / 2);
+  return r;
+}
+
+double binomial_upper_tail(int x, int n, double p) {
+  if (n < 1 || x < 0 || x > n) throw std::invalid_argument("x: need 0 <= x <= n and n >= 1");
+  if (!(p >= 0 && p <= 1)) throw std::invalid_argument("p: a rate must be in [0, 1]");
+  if (x == 0) return 1.0;
+  if (p == 0) return 0.0;
+  if (p == 1) return 1.0;
+  return boost::math::ibeta(static_cast<double>(x), static_cast<double>(n - x + 1), p);
+}
 
 double t_quantile(double p, int dof) {
   if (dof < 1) throw std::invalid_argument("replicas: need at least 2 for a confidence interval");

@@ -26,6 +26,17 @@ Interval lower_limit(const std::vector<double>& x, double alpha);
 // lo = -inf, hi = upper confidence limit at level 1 - alpha.
 Interval upper_limit(const std::vector<double>& x, double alpha);
 
+// Binomial proportions, for calibrating checks' false-fail rates (ldbench verify --calibrate):
+// x failures in n independent runs of a check whose declared false-fail rate is p.
+//   clopper_pearson: the exact two-sided interval of level 1 - a for the rate (Clopper & Pearson
+//     1934): lo = Beta^{-1}(a/2; x, n - x + 1) (0 if x = 0), hi = Beta^{-1}(1 - a/2; x + 1, n - x)
+//     (1 if x = n); mean = x/n.
+//   binomial_upper_tail: P(X >= x) for X ~ Binomial(n, p) = I_p(x, n - x + 1) (regularised incomplete
+//     beta; 1 for x = 0), the one-sided p-value of "the true rate is at most p".
+// Throw std::invalid_argument unless 0 <= x <= n, n >= 1, 0 < a < 1, 0 <= p <= 1.
+Interval clopper_pearson(int x, int n, double a);
+double binomial_upper_tail(int x, int n, double p);
+
 // Student-t quantile t_{p, dof}.
 double t_quantile(double p, int dof);
 

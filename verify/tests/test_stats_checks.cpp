@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 #include <boost/math/distributions/binomial.hpp>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -648,6 +649,39 @@ TEST(ReplicaPowerFit, RecoversTheOrderAndRejectsAWrongOne) {
   EXPECT_EQ(g.mean.size(), 4u);
   EXPECT_THROW((void)ldbench::verify::stats::fit_power_over_replicas(e.topRows(1), x, 1e-3), std::invalid_argument);
   EXPECT_THROW((void)ldbench::verify::stats::fit_power_over_replicas(e, {1, 2}, 1e-3), std::invalid_argument);
+}
+
+// Clopper–Pearson against closed forms: x = 0 gives hi = 1 - (a/2)^{1/n}; x = n gives lo = (a/2)^{1/n};
+// and the tabulated interval of 5/20 at 95% (0.0866, 0.4910).
+TEST(Binomial, ClopperPearsonMatchesClosedFormsAndATable) {
+  const auto z = stats::clopper_pearson(0, 100, 0.05);
+  EXPECT_EQ(z.lo, 0.0);
+  EXPECT_NEAR(z.hi, 1 - std::pow(0.025, 1.0 / 100), 1e-12);
+  const auto f = stats::clopper_pearson(100, 100, 0.05);
+  EXPECT_NEAR(f.lo, std::pow(0.025, 1.0 / 100), 1e-12);
+  EXPECT_EQ(f.hi, 1.0);
+  const auto m = stats::clopper_pearson(5, 20, 0.05);
+  EXPECT_NEAR(m.lo, 0.0866, 5e-5);
+  EXPECT_NEAR(m.hi, 0.4910, 5e-5);
+  EXPECT_DOUBLE_EQ(m.mean, 0.25);
+  EXPECT_THROW((void)stats::clopper_pearson(3, 2, 0.05), std::invalid_argument);
+  EXPECT_THROW((void)stats::clopper_pearson(1, 2, 0.0), std::invalid_argument);
+}
+
+// P(X >= x) against direct sums of the binomial pmf, and the edge cases.
+TEST(Binomial, UpperTailMatchesTheSumOfThePmf) {
+  for (int n : {1, 10, 100})
+    for (double p : {1e-6, 0.01, 0.3})
+      for (int x = 0; x <= std::min(n, 5); ++x) {
+        double tail = 0;
+        for (int k = x; k <= n; ++k) tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
+                                                      k * std::log(p) + (n - k) * std::log1p(-p));
+        EXPECT_NEAR(stats::binomial_upper_tail(x, n, p), tail, 1e-12 * std::max(1.0, tail) + 1e-300) << n << " " << p << " " << x;
+      }
+  EXPECT_EQ(stats::binomial_upper_tail(0, 10, 0.0), 1.0);
+  EXPECT_EQ(stats::binomial_upper_tail(1, 10, 0.0), 0.0);
+  // One false fail in 100 runs of a check declared at alpha = 1e-6 is 1e-4 likely: miscalibrated.
+  EXPECT_NEAR(stats::binomial_upper_tail(1, 100, 1e-6), -std::expm1(100 * std::log1p(-1e-6)), 1e-16);
 }
 
 }  // namespace

@@ -66,14 +66,17 @@ double log_unit_ball_volume(int d) {
   return h * std::log(std::numbers::pi) - std::lgamma(h + 1.0);
 }
 
-Estimate knn_entropy(const Eigen::MatrixXd& x, int k) {
+Estimate knn_entropy(const Eigen::MatrixXd& x, int k, KnnMutant mutant) {
   check_k_and_points(x, k, "x");
   Estimate est;
   const Eigen::MatrixXd dist = self_distances_checked(KdTree(x, "x"), k, "x", est.diagnostics);
   const long d = x.rows(), n = x.cols();
   const Eigen::VectorXd terms = static_cast<double>(d) * dist.row(k - 1).transpose().array().log();
   const MeanSe ms = mean_se(terms);
-  est.value = digamma(static_cast<double>(n)) - digamma(k) + log_unit_ball_volume(static_cast<int>(d)) + ms.mean;
+  const double count_term = mutant == KnnMutant::log_instead_of_digamma
+                                ? std::log(static_cast<double>(n)) - std::log(static_cast<double>(k))
+                                : digamma(static_cast<double>(n)) - digamma(k);
+  est.value = count_term + log_unit_ball_volume(static_cast<int>(d)) + ms.mean;
   est.std_error = ms.se;
   return est;
 }

@@ -82,8 +82,18 @@ inline constexpr int kDefaultNeighbours = 5;
 // log V_d = (d/2) log π - log Γ(d/2 + 1), the log-volume of the unit Euclidean ball in R^d.
 double log_unit_ball_volume(int d);
 
+// Deliberately broken variants for the verification suite's negative tests (DESIGN.md §4 item 4;
+// the mutant catalogue, experiments/mutants.cpp). Only `none` is correct.
+enum class KnnMutant {
+  none,
+  // Kozachenko–Leonenko with log n - log k in place of psi(n) - psi(k): the "plug-in" count
+  // correction. Its bias (log n - psi(n)) - (log k - psi(k)) -> -(log k - psi(k)) ≈ -1/(2k)
+  // (-0.1033 at k = 5) does not vanish as n grows.
+  log_instead_of_digamma,
+};
+
 // Kozachenko–Leonenko differential entropy H(p) (nats) from x ~ p (d x n, n >= k + 1).
-Estimate knn_entropy(const Eigen::MatrixXd& x, int k = kDefaultNeighbours);
+Estimate knn_entropy(const Eigen::MatrixXd& x, int k = kDefaultNeighbours, KnnMutant mutant = KnnMutant::none);
 
 // Wang–Kulkarni–Verdú KL(p||q) from x ~ p (d x n, n >= k + 1) and y ~ q (d x m, m >= l).
 Estimate knn_kl(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, int k = kDefaultNeighbours,
