@@ -46,7 +46,8 @@ lib::Params params_from_json(const std::vector<lib::ParamSpec>& specs, const jso
 
 json params_to_json(const lib::Params& p) {
   json out = json::object();
-  for (const auto& [k, v] : p.values()) std::visit([&](const auto& x) { out[k] = x; }, v);
+  // (kv.first, not a structured binding: clang < 16 cannot capture bindings in a lambda)
+  for (const auto& kv : p.values()) std::visit([&](const auto& x) { out[kv.first] = x; }, kv.second);
   return out;
 }
 

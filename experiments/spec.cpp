@@ -157,7 +157,16 @@ json read_json_file(const std::string& file) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw SpecError(file + ": /: the file is empty; expected a JSON object");
   try {
-    return json::parse(text);
+    // Nesting is bounded while parsing, before anything copies the document: nlohmann's copy,
+    // comparison and dump recurse, so a 2 MB file of a million '[' overflowed the stack in
+    // parse_spec's copy of "params" (SIGSEGV instead of exit code 2; issue 8, fuzzing).
+    constexpr int kMaxDepth = 64;
+    return json::parse(text, [&](int depth, json::parse_event_t, json&) {
+      if (depth > kMaxDepth)
+        throw SpecError(file + ": /: is an array or object nested more than " + std::to_string(kMaxDepth) +
+                        " levels deep; a spec has a few levels of objects and arrays");
+      return true;
+    });
   } catch (const json::parse_error& e) {
     std::string msg = e.what();
     const auto p = msg.find("parse error");

@@ -65,6 +65,12 @@ std::vector<Case> cases() {
   c.push_back({"top_level_array", "[]", "/: is an array; expected an object"});
   c.push_back({"top_level_number", "42", "/: is a number; expected an object"});
   c.push_back({"deep_nesting", std::string(100000, '[') + std::string(100000, ']'), "/: is an array"});
+  // Found by the fuzzer (experiments/fuzz): deep nesting INSIDE params used to overflow the stack when
+  // the document was copied (SIGSEGV, exit 139); nesting is now bounded while parsing.
+  c.push_back({"deep_nesting_in_params",
+               R"({"name":"x","kind":"ou_kl_decay","seed":1,"replicas":2,"params":{"x":)" + std::string(100000, '[') +
+                   std::string(100000, ']') + "}}",
+               "nested more than 64 levels deep"});
   // Header fields.
   c.push_back({"missing_kind", edited([](json& j) { j.erase("kind"); }), "/kind: missing field"});
   c.push_back({"unknown_kind", edited([](json& j) { j["kind"] = "nope"; }), "/kind: unknown kind \"nope\""});

@@ -94,7 +94,8 @@ struct PotentialChoice {
 
 json PotentialChoice::to_json() const {
   json pj = json::object();
-  for (const auto& [k, v] : params.values()) std::visit([&](const auto& x) { pj[k] = x; }, v);
+  // (kv.first, not a structured binding: clang < 16 cannot capture bindings in a lambda)
+  for (const auto& kv : params.values()) std::visit([&](const auto& x) { pj[kv.first] = x; }, kv.second);
   return {{"name", name}, {"params", pj}};
 }
 
