@@ -1,5 +1,7 @@
 #include "experiments/drivers/common.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -60,6 +62,23 @@ std::string run_tasks(int n, int threads, const std::function<std::string(int)>&
   for (const auto& m : msg)
     if (!m.empty()) return m;
   return "";
+}
+
+verify::CheckResult unfinished_check(const std::string& what, const std::string& id, verify::CheckKind kind, const std::string& claim,
+                                     const std::string& quantity, double bound, double alpha, int R, const std::string& why) {
+  verify::CheckResult c;
+  c.id = id;
+  c.kind = kind;
+  c.claim = claim;
+  c.quantity = quantity;
+  c.rule = "fails: " + what + " could not be run to the end";
+  c.measured = c.measured_lo = c.measured_hi = c.tightness = std::numeric_limits<double>::quiet_NaN();
+  c.bound = bound;
+  c.alpha = alpha;
+  c.replicas = R;
+  c.passed = false;
+  c.detail = why;
+  return c;
 }
 
 }  // namespace ldbench::experiments::drivers

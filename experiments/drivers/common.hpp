@@ -11,6 +11,7 @@
 
 #include "experiments/spec.hpp"
 #include "reports/model.hpp"
+#include "verify/check.hpp"
 
 namespace ldbench::experiments::drivers {
 
@@ -20,6 +21,11 @@ std::string fmt(double v);
 // A report experiment filled from the spec header (name, kind, description, file, seed,
 // replicas) and the effective parameters; the driver adds checks, series and plots.
 reports::Experiment base_experiment(const SpecHeader& h, const nlohmann::json& eff);
+
+// The result of a check whose computation stopped (divergence, a missed target): measured NaN, failed,
+// rule "fails: <what> could not be run to the end", detail `why` (e.g. what = "the chains").
+verify::CheckResult unfinished_check(const std::string& what, const std::string& id, verify::CheckKind kind, const std::string& claim,
+                                     const std::string& quantity, double bound, double alpha, int R, const std::string& why);
 
 // Per column j of m (replicas x points): the replica mean of m(:, j) (or of |m(:, j)| when
 // `absolute`) with its two-sided Student-t band at level alpha, appended to s.y, s.lo, s.hi.

@@ -284,23 +284,6 @@ std::string sampler_line(const lv::SamplerSummary& m) {
   return s;
 }
 
-verify::CheckResult failed_check(const std::string& id, verify::CheckKind kind, const std::string& claim, const std::string& quantity,
-                                 double bound, double alpha, int R, const std::string& why) {
-  verify::CheckResult c;
-  c.id = id;
-  c.kind = kind;
-  c.claim = claim;
-  c.quantity = quantity;
-  c.rule = "fails: the chains could not be run to the end";
-  c.measured = c.measured_lo = c.measured_hi = c.tightness = kNaN;
-  c.bound = bound;
-  c.alpha = alpha;
-  c.replicas = R;
-  c.passed = false;
-  c.detail = why;
-  return c;
-}
-
 // ------------------------------------------------------------------------------------------
 // ula_gaussian
 
@@ -616,7 +599,7 @@ Prepared prepare_ula_gaussian(const ParsedSpec& spec, const std::map<std::string
       const double alpha_p = s.alpha_law / (2.0 * d * T);
       const double z_crit = boost::math::quantile(boost::math::complement(boost::math::normal(), alpha_p / 2));
       if (!divergence.empty())
-        e.checks.push_back(failed_check("law_matches_exact", verify::CheckKind::consistency, law_claim, law_quantity, z_crit, s.alpha_law, R,
+        e.checks.push_back(unfinished_check("the chains", "law_matches_exact", verify::CheckKind::consistency, law_claim, law_quantity, z_crit, s.alpha_law, R,
                                         divergence));
       else {
         const boost::math::chi_squared chi(static_cast<double>(M));
@@ -770,7 +753,7 @@ Prepared prepare_ula_gaussian(const ParsedSpec& spec, const std::map<std::string
       if (!divergence.empty()) {
         // A blow-up is a failed verification, not a crash: the sampling checks fail naming the step.
         if (s.measured)
-          e.checks.push_back(failed_check("stationary_bias_order", verify::CheckKind::order_equals, bias_claim, bias_quantity, 1.0,
+          e.checks.push_back(unfinished_check("the chains", "stationary_bias_order", verify::CheckKind::order_equals, bias_claim, bias_quantity, 1.0,
                                           s.alpha_bias, R, divergence));
         e.status = "error";
         e.error = "ula: " + divergence;
@@ -1154,8 +1137,8 @@ Prepared prepare_mala(const ParsedSpec& spec, const std::map<std::string, double
       const double alpha_p = s.alpha_inv / (static_cast<double>(NP) * T);
       const double c_crit = std::sqrt(std::log(2.0 / alpha_p) / 2.0);
       if (!divergence.empty()) {
-        e.checks.push_back(failed_check("invariance", verify::CheckKind::consistency, inv_claim, inv_quantity, c_crit, s.alpha_inv, R, divergence));
-        e.checks.push_back(failed_check("movement", verify::CheckKind::rate_at_least, move_claim, move_quantity, s.min_jump, s.alpha_move, R, divergence));
+        e.checks.push_back(unfinished_check("the chains", "invariance", verify::CheckKind::consistency, inv_claim, inv_quantity, c_crit, s.alpha_inv, R, divergence));
+        e.checks.push_back(unfinished_check("the chains", "movement", verify::CheckKind::rate_at_least, move_claim, move_quantity, s.min_jump, s.alpha_move, R, divergence));
         e.status = "error";
         e.error = s.algorithm + ": " + divergence;
         return e;

@@ -126,24 +126,6 @@ double z_of_p(double p) {
 
 std::vector<double> to_vec(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
 
-
-verify::CheckResult failed_check(const std::string& id, verify::CheckKind kind, const std::string& claim, const std::string& quantity,
-                                 double bound, double alpha, int R, const std::string& why) {
-  verify::CheckResult c;
-  c.id = id;
-  c.kind = kind;
-  c.claim = claim;
-  c.quantity = quantity;
-  c.rule = "fails: the particle system could not be run to the end";
-  c.measured = c.measured_lo = c.measured_hi = c.tightness = kNaN;
-  c.bound = bound;
-  c.alpha = alpha;
-  c.replicas = R;
-  c.passed = false;
-  c.detail = why;
-  return c;
-}
-
 json interval_json(const verify::stats::Interval& iv) {
   return {{"mean", iv.mean}, {"ci", {iv.lo, iv.hi}}, {"sd", iv.sd}, {"n", iv.n}};
 }
@@ -505,9 +487,9 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
         e.status = "error";
         e.error = "mfld: " + law_div;
         const double zc = boost::math::quantile(boost::math::complement(boost::math::normal(), s.alpha_law / (6.0 * d * T)));
-        e.checks.push_back(failed_check("law_matches_exact", verify::CheckKind::consistency, law_claim, law_quantity, zc, s.alpha_law, R, law_div));
-        e.checks.push_back(failed_check("entropy_sandwich_particles", verify::CheckKind::consistency, sp_claim, sp_quantity, 1.0, s.alpha_sp, R, law_div));
-        e.checks.push_back(failed_check("objective_rate", verify::CheckKind::rate_at_least, rate_claim, rate_quantity, claimed_rate, s.alpha_rate, R, law_div));
+        e.checks.push_back(unfinished_check("the particle system", "law_matches_exact", verify::CheckKind::consistency, law_claim, law_quantity, zc, s.alpha_law, R, law_div));
+        e.checks.push_back(unfinished_check("the particle system", "entropy_sandwich_particles", verify::CheckKind::consistency, sp_claim, sp_quantity, 1.0, s.alpha_sp, R, law_div));
+        e.checks.push_back(unfinished_check("the particle system", "objective_rate", verify::CheckKind::rate_at_least, rate_claim, rate_quantity, claimed_rate, s.alpha_rate, R, law_div));
       } else {
         // ---------------- law_matches_exact ----------------
         const double alpha_p = s.alpha_law / (3.0 * d * T);
@@ -669,7 +651,7 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
           if (finite) {
             cr = verify::checks::rate_at_least({"objective_rate", rate_claim, rate_quantity}, rates, claimed_rate, s.alpha_rate);
           } else {
-            cr = failed_check("objective_rate", verify::CheckKind::rate_at_least, rate_claim, rate_quantity, claimed_rate, s.alpha_rate, R,
+            cr = unfinished_check("the particle system", "objective_rate", verify::CheckKind::rate_at_least, rate_claim, rate_quantity, claimed_rate, s.alpha_rate, R,
                               "a replica's gap is not positive and finite over the window");
           }
           cr.detail = "exact expected plug-in gap over the window decays at " + fmt(exact_rate) + ", the mean-field flow's gap at " + fmt(flow_rate) +
@@ -735,7 +717,7 @@ Prepared prepare_quadratic(const ParsedSpec& spec, const std::map<std::string, d
       if (!chaos_div.empty()) {
         e.status = "error";
         if (e.error.empty()) e.error = "mfld: " + chaos_div;
-        e.checks.push_back(failed_check("propagation_of_chaos", verify::CheckKind::order_equals, chaos_claim, chaos_quantity, -1.0, s.alpha_chaos,
+        e.checks.push_back(unfinished_check("the particle system", "propagation_of_chaos", verify::CheckKind::order_equals, chaos_claim, chaos_quantity, -1.0, s.alpha_chaos,
                                         R, chaos_div));
       } else {
         const double a_each = s.alpha_chaos / (2.0 * J);

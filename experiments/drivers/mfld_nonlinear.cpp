@@ -138,23 +138,6 @@ struct NlSpec {
   double alpha_N = 4e-6, alpha_eta = 4e-6;
 };
 
-verify::CheckResult failed_check(const std::string& id, verify::CheckKind kind, const std::string& claim, const std::string& quantity,
-                                 double bound, double alpha, int R, const std::string& why) {
-  verify::CheckResult c;
-  c.id = id;
-  c.kind = kind;
-  c.claim = claim;
-  c.quantity = quantity;
-  c.rule = "fails: the computation could not be run to the end";
-  c.measured = c.measured_lo = c.measured_hi = c.tightness = kNaN;
-  c.bound = bound;
-  c.alpha = alpha;
-  c.replicas = R;
-  c.passed = false;
-  c.detail = why;
-  return c;
-}
-
 // Integer number of steps of length h in t (relative tolerance 1e-9), or -1.
 long steps_in(double t, double h) {
   const double k = t / h;
@@ -588,8 +571,8 @@ Prepared prepare_nonlinear(const ParsedSpec& spec, const std::map<std::string, d
       if (!div.empty()) {
         e.status = "error";
         e.error = "mfld: " + div;
-        e.checks.push_back(failed_check("particles_vs_N", verify::CheckKind::order_equals, n_claim, n_quantity, -0.5, s.alpha_N, R, div));
-        e.checks.push_back(failed_check("particles_vs_eta", verify::CheckKind::order_equals, eta_claim, eta_quantity, 1.0, s.alpha_eta, R, div));
+        e.checks.push_back(unfinished_check("the computation", "particles_vs_N", verify::CheckKind::order_equals, n_claim, n_quantity, -0.5, s.alpha_N, R, div));
+        e.checks.push_back(unfinished_check("the computation", "particles_vs_eta", verify::CheckKind::order_equals, eta_claim, eta_quantity, 1.0, s.alpha_eta, R, div));
         return e;
       }
       const double grid_w1_error = e.results["grid_converged"]["w1"].get<double>();

@@ -23,23 +23,6 @@ void tanh_in_place(Eigen::Ref<Eigen::MatrixXd> H) {
   }
 }
 
-// Runs body(b) for b = 0..nb-1 with OpenMP; the first exception is rethrown.
-template <typename F>
-void parallel_blocks(Eigen::Index nb, int threads, F&& body) {
-  const int nt = std::max(1, std::min<int>(resolve_threads(threads), static_cast<int>(nb)));
-  std::exception_ptr eptr;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1)
-  for (Eigen::Index b = 0; b < nb; ++b) {
-    try {
-      body(b);
-    } catch (...) {
-#pragma omp critical(ldbench_mfld_single_index_error)
-      if (!eptr) eptr = std::current_exception();
-    }
-  }
-  if (eptr) std::rethrow_exception(eptr);
-}
-
 }  // namespace
 
 SingleIndexData make_single_index_data(std::int64_t n, int dim, std::uint32_t seed, double teacher_weight, double noise) {
